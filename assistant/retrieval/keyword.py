@@ -1,0 +1,24 @@
+"""Keyword retrieval: BM25 over jieba words of the normalised text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.retrieval.base import Hit
+from assistant.retrieval.reader import IndexReader
+
+
+class BM25Retriever:
+    """Best BM25 chunks; documents outside ``filters`` are masked out before ranking."""
+
+    def __init__(self, reader: IndexReader):
+        self.reader = reader
+
+    def scored(self, query: str, n: int, filters: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        allowed = self.reader.allowed_docs(filters)
+        if allowed is not None and not allowed:
+            return []
+        return self.reader.store.keyword_index().search(query, n, allowed)
+
+    def retrieve(self, query: str, k: int = 5, filters: dict[str, Any] | None = None) -> list[Hit]:
+        return self.reader.hits(self.scored(query, k, filters))[:k]

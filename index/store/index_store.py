@@ -1,0 +1,123 @@
+"""The index as one object: catalog + Chroma vectors + keyword index, kept consistent.
+
+Writers take an exclusive file lock (one writer at a time across processes), run
+:meth:`IndexStore.recover` first, and refresh the keyword index last. Readers never take
+the lock; they filter every hit through the catalog so a half-written document is never
+shown.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from core.errors import StoreError
+from index.store import keyword
+from index.store.catalog import Catalog
+from index.store.vectors import ChromaVectorStore
+
+LOCK_WAIT_SECONDS = 600.0
+
+
+class IndexStore:
+    """Everything stored for one collection under ``index_dir``."""
+
+    def __init__(
+        self,
+        index_dir: Path,
+        collection: str,
+        *,
+        model_id: str,
+        dimension: int,
+        chroma_url: str | None = None,
+        create: bool = False,
+    ):
+        self.index_dir = index_dir
+        self.collection_name = collection
+        if not create and not (index_dir / "catalog.sqlite3").exists():
+            raise StoreError(f"no index in {index_dir}; run `assistant ingest PATH` first")
+        self.catalog = Catalog(index_dir / "catalog.sqlite3")
+        self.vectors = ChromaVectorStore(index_dir / "chroma", collection, chroma_url=chroma_url)
+        self.vectors.open(model_id, dimension, create=create)
+        self.keyword_root = index_dir / "keyword" / collection
+        self._keyword: keyword.KeywordIndex | None = None
+        self.model_id = model_id
+
+    def close(self) -> None:
+        self.catalog.close()
+
+    # -- writers
+    @contextmanager
+    def write_lock(self, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
+        """Exclusive across processes; waits up to ``wait`` seconds for another writer."""
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.index_dir / "write.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        deadline = time.monotonic() + wait
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreError(
+                            f"another ingest or delete is still running on {self.index_dir}"
+                        ) from None
+                    time.sleep(0.2)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def recover(self) -> list[str]:
+        """Undo what an interrupted writer left: pending or half-deleted documents go.
+
+        Returns the ids removed. Chunks of a pending document may or may not have reached
+        Chroma; deleting by ``doc_id`` covers both.
+        """
+        removed = []
+        for doc_id in self.catalog.unfinished():
+            self.vectors.delete_doc(doc_id)
+            self.catalog.remove_document(doc_id)
+            removed.append(doc_id)
+        return removed
+
+    def delete_document(self, doc_id: str) -> None:
+        """Remove a document everywhere: marked first, so a crash midway is finished by recover()."""
+        self.catalog.set_status(doc_id, "deleting")
+        self.vectors.delete_doc(doc_id)
+        self.catalog.remove_document(doc_id)
+
+    def refresh_keyword(self) -> str:
+        """Rebuild the keyword index if it does not cover exactly the finished chunks."""
+        rows = list(self.catalog.done_chunk_tokens())
+        wanted = keyword.generation_of(r[0] for r in rows)
+        current = keyword.load(self.keyword_root)
+        if current is None or current.generation != wanted:
+            keyword.build(rows, self.keyword_root)
+        self.catalog.set_meta("keyword_generation", wanted)
+        self._keyword = None
+        return wanted
+
+    def wipe(self) -> None:
+        """Drop vectors, keyword index and catalog rows (``--rebuild``)."""
+        self.vectors.drop()
+        shutil.rmtree(self.keyword_root, ignore_errors=True)
+        with self.catalog.transaction() as db:
+            for table in ("chunks", "sources", "documents", "meta"):
+                db.execute(f"DELETE FROM {table}")
+
+    # -- readers
+    def keyword_index(self) -> keyword.KeywordIndex:
+        """The keyword index, reloaded when a writer has published a new generation."""
+        expected = self.catalog.get_meta("keyword_generation")
+        if self._keyword is None or self._keyword.generation != expected:
+            loaded = keyword.load(self.keyword_root)
+            if loaded is None:
+                loaded = keyword.KeywordIndex(None, [], [], "")
+            self._keyword = loaded
+        return self._keyword
