@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     # -- where things live
     data_dir: Path = Field(default_factory=default_data_dir)
     collection: str = "reports"
+    model_dir: Path | None = None  # converted models; default <data_dir>/models
 
     # -- embeddings
     embedder: EmbedderName = "e5"
@@ -109,7 +110,7 @@ class Settings(BaseSettings):
 
     @property
     def models_dir(self) -> Path:
-        return self.data_dir / "models"
+        return self.model_dir or self.data_dir / "models"
 
     @property
     def uploads_dir(self) -> Path:

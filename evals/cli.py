@@ -62,13 +62,13 @@ def run_command(
         typer.Option(
             "--data-dir",
             envvar="ASSISTANT_EVAL_DATA_DIR",
-            help="Where eval indexes live [default: <data_dir>/evals].",
+            help="Where eval indexes live (default: <data_dir>/evals).",
         ),
     ] = None,
 ) -> None:
     """Score a set with each pipeline; write items.jsonl, metrics.json, report.html, run.json.
 
-    Example: assistant eval run evals/sets/seed_qa.jsonl --corpus ../shared/corpus/seeds
+    Example: assistant eval run evals/sets/seeds_qa.jsonl --corpus ../shared/corpus/seeds
     --pipeline hybrid --pipeline naive --k 1 --k 5 --out runs/seed
     """
     from core.settings import load_settings

@@ -65,7 +65,7 @@ def load_run(run_dir: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 
 def _numeric(summary: dict[str, Any]) -> dict[str, float]:
     return {
-        k: float(v)
+        k: v
         for k, v in summary.items()
         if isinstance(v, int | float) and not isinstance(v, bool) and k != "n_items"
     }

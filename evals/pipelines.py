@@ -55,6 +55,7 @@ def prepare_corpus(
 def _index_key(prepared: PreparedCorpus) -> dict[str, Any]:
     s = prepared.settings
     return {
+        "corpus": str(prepared.path.resolve()),
         "corpus_hash": prepared.hash,
         "embedder": s.embedder,
         "embedder_model_path": str(s.embedder_model_path) if s.embedder_model_path else None,
@@ -64,22 +65,20 @@ def _index_key(prepared: PreparedCorpus) -> dict[str, Any]:
     }
 
 
-def ensure_ingested(
-    prepared: PreparedCorpus, *, embedder: Any = None, progress: Any = None
-) -> bool:
-    """Ingest the corpus into its data dir unless a finished ingest with the same key is
-    recorded there. Returns True when it ingested."""
-    marker = prepared.data_dir / MARKER
-    key = _index_key(prepared)
-    if marker.exists() and json.loads(marker.read_text(encoding="utf-8")) == key:
-        return False
+def ingest_corpus(prepared: PreparedCorpus, *, embedder: Any = None, progress: Any = None) -> Any:
+    """Ingest the corpus into its own data dir and return the ``IngestReport``.
+
+    Always calls the project's ingest, which is incremental: an unchanged corpus costs a
+    catalog check, and a changed setting or chunker is the index's business, so an eval
+    never runs on a stale index. ``eval_corpus.json`` records which corpus the dir holds.
+    """
     try:
         from index.pipeline import ingest_paths, ingest_records
     except ImportError as exc:
         raise ConfigError(f"the project index is not available: {exc}") from exc
     if is_jsonl(prepared.path):
         records = ({"id": d.eval_id, "title": d.title, "text": d.text} for d in prepared.docs)
-        ingest_records(
+        report = ingest_records(
             records,
             prepared.settings,
             source_name=prepared.path.name,
@@ -87,12 +86,14 @@ def ensure_ingested(
             progress=progress,
         )
     else:
-        ingest_paths(
+        report = ingest_paths(
             [prepared.path], prepared.settings, prune=True, embedder=embedder, progress=progress
         )
     prepared.data_dir.mkdir(parents=True, exist_ok=True)
-    marker.write_text(json.dumps(key, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return True
+    (prepared.data_dir / MARKER).write_text(
+        json.dumps(_index_key(prepared), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    return report
 
 
 class ProjectRetrievers:
@@ -147,7 +148,7 @@ class ProjectRetrievers:
                 )
             return retriever
         if not self._ingested:
-            ensure_ingested(self.prepared, embedder=self.embedder, progress=self._ingest_progress)
+            ingest_corpus(self.prepared, embedder=self.embedder, progress=self._ingest_progress)
             self._ingested = True
         try:
             from assistant.retrieval import build_retriever

@@ -189,7 +189,7 @@ def render_report(
         f"embedder: <code>{escape(str(info.get('embedder_model_id')))}</code> · "
         f"commit: <code>{escape(str(info.get('git_commit')))}</code> · "
         f"date: {escape(str(info.get('date', '')))} · "
-        f"machine: {escape(str(machine.get('processor', '')))}, "
+        f"machine: {escape(str(machine.get('cpu_model') or machine.get('processor') or '?'))}, "
         f"{escape(str(machine.get('nproc', '')))} cores</p>"
         f"<p>Failure: {escape(str(metrics.get('failure_rule', '')))}. Documents are ranked by "
         "their first passage (repeats of a document are dropped before every metric).</p>"

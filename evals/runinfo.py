@@ -26,6 +26,18 @@ def git_commit(repo: Path | None = None) -> str | None:
     return done.stdout.strip() or None
 
 
+def cpu_model() -> str | None:
+    """The CPU's model name from /proc/cpuinfo (``platform.processor()`` is often empty)."""
+    try:
+        text = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.lower().startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return None
+
+
 def settings_snapshot(settings: Any) -> dict[str, Any]:
     """Settings as JSON with every secret field left out."""
     if settings is None:
@@ -56,6 +68,7 @@ def run_info(
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
             "processor": platform.processor(),
+            "cpu_model": cpu_model(),
             "nproc": os.cpu_count(),
             "platform": platform.platform(),
             "python": platform.python_version(),

@@ -257,6 +257,7 @@ def aggregate(result: RunResult) -> dict[str, Any]:
         summary["n_failed"] = sum(i.failed for i in items)
         if result.eval_set.kind == "review":
             summary["review"] = review_summary(items)
+            summary["macro_f1"] = summary["review"]["macro_f1"]
         pipelines[pipeline] = summary
     out["pipelines"] = pipelines
     return out

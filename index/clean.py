@@ -115,7 +115,10 @@ class Cleaned:
 
 
 def clean_text(text: str) -> Cleaned:
-    """Remove debris lines, collapse blank-line runs, strip line ends; keep paragraphs."""
+    """Remove debris lines, strip indentation and trailing spaces, collapse blank-line runs.
+
+    Paragraph structure (one paragraph per line, or blank-line separated) is kept.
+    """
     lines = [
         line.strip(_EDGE_SPACE)
         for line in remove_zero_width(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
@@ -204,14 +207,13 @@ def _stray_title_index(lines: list[str], keys: list[str], keep: list[bool]) -> i
     and it is not the report's own title.
     """
     live = [i for i in range(len(lines)) if keep[i]]
-    content = [i for i in live if lines[i]]
+    # Positions of the non-blank kept lines within ``live``: gaps are differences.
+    content = [n for n, i in enumerate(live) if lines[i]]
     if len(content) < 3:
         return None
-    last, prev = content[-1], content[-2]
-    gap = sum(1 for i in live if prev < i < last)
-    gaps = Counter(
-        sum(1 for i in live if a < i < b) for a, b in zip(content[:-2], content[1:-1], strict=True)
-    )
+    gaps = Counter(b - a - 1 for a, b in zip(content[:-2], content[1:-1], strict=True))
+    gap = content[-1] - content[-2] - 1
+    last, prev, first = live[content[-1]], live[content[-2]], live[content[0]]
     usual = gaps.most_common(1)[0][0]
     line = lines[last]
     if gap < 2 or gap <= usual:
@@ -224,7 +226,7 @@ def _stray_title_index(lines: list[str], keys: list[str], keep: list[bool]) -> i
         return None
     if _DATE_RE.search(line) or _ORG_END_RE.search(keys[last]):
         return None
-    if keys[last] == keys[content[0]]:
+    if keys[last] == keys[first]:
         return None
     return last
 

@@ -12,11 +12,18 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
 
+@pytest.fixture(scope="session")
+def _model_dir(tmp_path_factory) -> Path:
+    """Converted models are built once per test session and shared by every test."""
+    return tmp_path_factory.mktemp("models")
+
+
 @pytest.fixture(autouse=True)
-def _private_data_dir(tmp_path_factory, monkeypatch):
+def _private_data_dir(tmp_path_factory, monkeypatch, _model_dir):
     """No test ever touches the user's real data dir or config."""
     data = tmp_path_factory.mktemp("data")
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(data))
+    monkeypatch.setenv("ASSISTANT_MODEL_DIR", str(_model_dir))
     monkeypatch.delenv("ASSISTANT_CONFIG", raising=False)
     for var in ("ASSISTANT_LLM_BASE_URL", "ASSISTANT_LLM_API_KEY", "ASSISTANT_CHROMA_URL", "ASSISTANT_EMBEDDER"):
         monkeypatch.delenv(var, raising=False)
@@ -42,14 +49,14 @@ def _loopback_only(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared() -> Path:
     if not SHARED.is_dir():
         pytest.fail(f"../shared not found at {SHARED}")
     return SHARED
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def seeds_dir(shared) -> Path:
     return shared / "corpus" / "seeds"
 

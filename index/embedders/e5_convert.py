@@ -299,8 +299,16 @@ def _find_base(used: bytearray, labels: Sequence[int], start: int) -> int:
 
 def build_tokenizer(f: E5File):
     """A ``tokenizers.Tokenizer`` reproducing the engine's ``tok_content`` plus ``<s> $A </s>``."""
-    from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers
-    from tokenizers import pre_tokenizers, processors
+    from tokenizers import (
+        AddedToken,
+        Regex,
+        Tokenizer,
+        decoders,
+        models,
+        normalizers,
+        pre_tokenizers,
+        processors,
+    )
 
     vocab = [(p, float(s)) for p, s in zip(f.pieces, f.scores, strict=True)]
     tok = Tokenizer(models.Unigram(vocab, unk_id=f.unk, byte_fallback=False))

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -48,12 +49,19 @@ def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedText:
     if loader is None:
         raise LoadError(str(path), f"unsupported file type {suffix or '(no extension)'}")
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except FileNotFoundError as exc:
         raise LoadError(str(path), "file not found") from exc
-    if size > max_bytes:
-        raise LoadError(str(path), f"file too large ({_mb(size)} MB > limit {_mb(max_bytes)} MB)")
-    return loader(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise LoadError(str(path), "not a regular file")
+    if info.st_size > max_bytes:
+        raise LoadError(
+            str(path), f"file too large ({_mb(info.st_size)} MB > limit {_mb(max_bytes)} MB)"
+        )
+    try:
+        return loader(path)
+    except OSError as exc:  # unreadable: permissions, a file vanishing mid-ingest, I/O errors
+        raise LoadError(str(path), f"cannot read file ({exc.strerror or exc})") from exc
 
 
 def _mb(n: int) -> str:

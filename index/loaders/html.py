@@ -43,8 +43,8 @@ DROP_TAGS = (
 # class/id words that mark navigation and page furniture.
 _CHROME_RE = re.compile(
     r"(^|[-_\s])(nav|navbar|navigation|topnav|subnav|menu|menus|header|head|top|topbar|logo"
-    r"|search|footer|foot|bottom|breadcrumbs?|crumbs?|sidebar|side|copyright|copy|share|print"
-    r"|toolbar|related|xgyd|xgwz|position|location|weizhi|dh|daohang)([-_\s\d]|$)"
+    r"|search|footer|foot|bottom|breadcrumbs?|crumbs?|sidebar|copyright|share|toolbar|related"
+    r"|xgyd|xgwz|position|location|weizhi|dh|daohang)([-_\s\d]|$)"
     r"|breadcrumb|sidebar|copyright|footer|navbar",
     re.IGNORECASE,
 )
@@ -86,7 +86,7 @@ def declared_charset(data: bytes) -> str | None:
 
 def html_to_text(html: str) -> tuple[str, str | None]:
     """Main text of an HTML document, one block per line, and its ``<title>`` (or None)."""
-    soup = BeautifulSoup(html, "lxml")
+    soup = BeautifulSoup(html.replace(_NL, "").replace(_TAB, ""), "lxml")
     title = None
     if soup.title and soup.title.string:
         title = _SPACE_RE.sub(" ", soup.title.string).strip() or None
@@ -113,7 +113,7 @@ def _is_chrome(tag: Tag) -> bool:
     words += " " + str(tag.get("id") or "")
     if not _CHROME_RE.search(words):
         return False
-    # A badly named wrapper ("side-content") around the article must not take it along.
+    # A wrapper named like chrome ("article-header") around the title must not take it along.
     return tag.find(["article", "main", "h1"]) is None
 
 

@@ -6,11 +6,13 @@ GBK/GB18030 and, from Taiwan and Hong Kong, Big5. Order of decisions:
 1. a BOM settles it (UTF-8, UTF-16 LE/BE);
 2. NUL bytes or many control characters mean binary: "not a text file";
 3. strict UTF-8;
-4. otherwise every candidate that decodes — strict GB18030, strict Big5 (cp950), and
-   UTF-8 with replacement when only a few bytes are bad — is scored by the share of
-   common Chinese characters it yields, and the best wins. GB18030 accepts most Big5
-   byte sequences (and most UTF-8 ones) but turns them into rare characters, so the
-   score separates them clearly (Big5 seed: 80 % common as Big5, 9 % as GB18030).
+4. a charset the file declares (an HTML meta tag), if it decodes the bytes;
+5. otherwise every candidate that decodes — UTF-8 with replacement when at most 1 % of
+   the bytes are bad, strict GB18030, strict Big5 (cp950) — is scored by the share of
+   common Chinese characters it yields; the best wins (UTF-8 on a tie). GB18030
+   accepts most Big5 byte sequences (and most UTF-8 ones) but turns them into rare
+   characters, so the score separates them clearly (Big5 seed: 80 % common as Big5,
+   9 % as GB18030).
 """
 
 from __future__ import annotations
@@ -52,8 +54,8 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-# UTF-8 with replacement is accepted only when this share of the non-ASCII bytes or
-# fewer is invalid; a GBK file read as UTF-8 is invalid almost everywhere.
+# UTF-8 with replacement is a candidate only when at most this share of all bytes is
+# invalid; a GBK file read as UTF-8 is invalid almost everywhere it is not ASCII.
 MAX_BAD_BYTE_SHARE = 0.01
 MAX_CONTROL_SHARE = 0.02
 
@@ -73,7 +75,7 @@ def decode_bytes(
     """Decode ``data`` to ``(text, encoding, warnings)``; newlines become ``\\n``, BOM dropped.
 
     ``declared`` is an encoding named by the file itself (an HTML meta tag); it is used
-    when it decodes cleanly. Raises ``LoadError(path, "not a text file")`` for binary data.
+    when the bytes are not valid UTF-8 and it decodes them cleanly. Raises ``LoadError(path, "not a text file")`` for binary data.
     """
     text, encoding, warnings = _decode(data, path, declared)
     if _looks_binary(text):
@@ -94,16 +96,24 @@ def _decode(data: bytes, path: Path | str, declared: str | None) -> tuple[str, s
         return data.decode(utf16), utf16, []
     if b"\x00" in data:
         raise LoadError(str(path), NOT_TEXT)
-    if declared:
-        try:
-            return data.decode(declared), declared, []
-        except (UnicodeDecodeError, LookupError):
-            pass  # a wrong meta charset is common; fall back to detection
+    # Valid UTF-8 wins even over a declared charset: pages re-saved as UTF-8 keep their
+    # old "gb2312" meta, while legacy bytes are almost never valid UTF-8 by accident.
     try:
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
         pass
+    if declared:
+        try:
+            return data.decode(declared), declared, []
+        except (UnicodeDecodeError, LookupError):
+            pass  # a wrong or unknown meta charset is common; fall back to detection
     candidates: list[tuple[float, str, str, list[str]]] = []
+    replaced = _utf8_with_few_replacements(data)
+    if replaced is not None:  # listed first: it wins ties (text without Han characters)
+        decoded, bad = replaced
+        candidates.append(
+            (_common_han_share(decoded), decoded, "utf-8", [f"{bad} invalid bytes replaced"])
+        )
     for codec in ("gb18030", "cp950"):
         try:
             decoded = data.decode(codec)
@@ -111,12 +121,6 @@ def _decode(data: bytes, path: Path | str, declared: str | None) -> tuple[str, s
             continue
         name = "big5" if codec == "cp950" else codec
         candidates.append((_common_han_share(decoded), decoded, name, []))
-    replaced = _utf8_with_few_replacements(data)
-    if replaced is not None:
-        decoded, bad = replaced
-        candidates.append(
-            (_common_han_share(decoded), decoded, "utf-8", [f"{bad} invalid bytes replaced"])
-        )
     if not candidates:
         raise LoadError(str(path), NOT_TEXT)
     _, text, encoding, warnings = max(candidates, key=lambda c: c[0])
@@ -147,8 +151,7 @@ def _utf8_with_few_replacements(data: bytes) -> tuple[str, int] | None:
     """UTF-8 decode with U+FFFD for bad bytes, or None when too many bytes are bad."""
     escaped = data.decode("utf-8", errors="surrogateescape")
     bad = sum(1 for ch in escaped if "\udc80" <= ch <= "\udcff")
-    high = sum(1 for b in data if b >= 0x80)
-    if bad == 0 or bad > MAX_BAD_BYTE_SHARE * max(high, 1):
+    if bad == 0 or bad > MAX_BAD_BYTE_SHARE * len(data):
         return None
     return data.decode("utf-8", errors="replace"), bad
 

@@ -68,13 +68,21 @@ class LexicalRetriever:
             key=lambda t: (-t[0], t[1]),
         )
         return [
-            Hit(chunk_id=f"{eid}:0", doc_id=f"h-{eid}", text=text, score=s, metadata={"source_id": eid})
+            Hit(
+                chunk_id=f"{eid}:0",
+                doc_id=f"h-{eid}",
+                text=text,
+                score=s,
+                metadata={"source_id": eid},
+            )
             for s, eid, text in scored[:k]
         ]
 
 
 def _write_jsonl(path: Path, rows: list[dict]) -> Path:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
     return path
 
 

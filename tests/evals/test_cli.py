@@ -6,7 +6,9 @@ import evals.cli
 from evals.cli import app
 
 
-def test_run_command_writes_the_run(tmp_path, tiny_corpus, write_jsonl, monkeypatch, lexical_retriever):
+def test_run_command_writes_the_run(
+    tmp_path, tiny_corpus, write_jsonl, monkeypatch, lexical_retriever
+):
     monkeypatch.setattr(
         evals.cli,
         "_make_factory",

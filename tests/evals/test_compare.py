@@ -16,7 +16,9 @@ def _write_run(folder, ndcg_q1, ndcg_q2, failed_q2):
         {"id": "q1", "pipeline": "dense", "metrics": {"ndcg@10": ndcg_q1}, "failed": False},
         {"id": "q2", "pipeline": "dense", "metrics": {"ndcg@10": ndcg_q2}, "failed": failed_q2},
     ]
-    (folder / "items.jsonl").write_text("".join(json.dumps(i) + "\n" for i in items), encoding="utf-8")
+    (folder / "items.jsonl").write_text(
+        "".join(json.dumps(i) + "\n" for i in items), encoding="utf-8"
+    )
     return folder
 
 

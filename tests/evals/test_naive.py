@@ -1,4 +1,3 @@
-
 from evals.corpus import CorpusDoc
 from evals.naive import NaiveChromaRetriever, split_naive
 

@@ -29,7 +29,10 @@ def _record(item_id, query, failed, pipeline="dense"):
 
 
 def test_set_text_is_escaped_and_failures_come_first():
-    records = [_record("ok-1", "正常问题", False), _record("bad-1", "<script>alert(1)</script>", True)]
+    records = [
+        _record("ok-1", "正常问题", False),
+        _record("bad-1", "<script>alert(1)</script>", True),
+    ]
     html = render_report(METRICS, records, {"machine": {"processor": "x86_64", "nproc": 2}})
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -50,8 +53,13 @@ def test_trivial_checker_banner_and_confusion_plot():
         },
         "confusion": [[1, 0, 0], [1, 0, 0], [0, 0, 1]],
     }
-    metrics = {**METRICS, "kind": "review", "checker": "trivial", "ks": [],
-               "pipelines": {"bm25": {"correct": 0.5, "review": review}}}
+    metrics = {
+        **METRICS,
+        "kind": "review",
+        "checker": "trivial",
+        "ks": [],
+        "pipelines": {"bm25": {"correct": 0.5, "review": review}},
+    }
     html = render_report(metrics, [], {})
     assert 'class="warn"' in html and "TRIVIAL checker" in html
     assert 'alt="confusion matrix bm25"' in html

@@ -8,11 +8,20 @@ from evals.runner import evaluate, order_hits, run_eval, score_item, trivial_che
 from evals.sets import QARow, load_set
 
 QA_ROWS = [
-    {"id": "q1", "question": "问题一", "relevant_doc_ids": ["d1", "d2"], "facts": ["passage of d1"]},
+    {
+        "id": "q1",
+        "question": "问题一",
+        "relevant_doc_ids": ["d1", "d2"],
+        "facts": ["passage of d1"],
+    },
     {"id": "q2", "question": "问题二", "relevant_doc_ids": ["d2"]},
     {"id": "q3", "question": "问题三", "relevant_doc_ids": ["d9"]},
 ]
-RANKINGS = {"问题一": ["d3", "d1", "d2"], "问题二": ["d2", "d1", "d3"], "问题三": ["d1", "d2", "d3"]}
+RANKINGS = {
+    "问题一": ["d3", "d1", "d2"],
+    "问题二": ["d2", "d1", "d3"],
+    "问题三": ["d1", "d2", "d3"],
+}
 
 
 @pytest.fixture
@@ -68,7 +77,11 @@ def test_run_writes_four_files_with_hand_computed_means(
     assert [d.eval_id for d in prepared.docs] == ["d1", "d2", "d3"]
 
     items = [json.loads(line) for line in (out / "items.jsonl").read_text().splitlines()]
-    assert [(i["pipeline"], i["id"]) for i in items][:3] == [("dense", "q1"), ("dense", "q2"), ("dense", "q3")]
+    assert [(i["pipeline"], i["id"]) for i in items][:3] == [
+        ("dense", "q1"),
+        ("dense", "q2"),
+        ("dense", "q3"),
+    ]
     assert items[0]["ranked_doc_ids"] == ["d3", "d1", "d2"]
     assert items[2]["failed"] is True and items[0]["failed"] is False
 
@@ -85,7 +98,11 @@ def test_same_inputs_give_identical_files(qa_set, tiny_corpus, settings, tmp_pat
     for name in ("a", "b"):
         out = tmp_path / name
         run_eval(
-            qa_set, tiny_corpus, out, settings, retriever_factory=_fixed_factory(fixed_retriever, [])
+            qa_set,
+            tiny_corpus,
+            out,
+            settings,
+            retriever_factory=_fixed_factory(fixed_retriever, []),
         )
         outs.append(out)
     for name in ("metrics.json", "items.jsonl"):
@@ -111,9 +128,24 @@ def test_review_run_uses_trivial_checker_and_says_so(
     claims = write_jsonl(
         tmp_path / "claims.jsonl",
         [
-            {"id": "c1", "claim": "全市粮食总产量达到120万吨", "support": "supported", "source_doc_ids": ["d1"]},
-            {"id": "c2", "claim": "全市粮食总产量下降", "support": "contradicted", "source_doc_ids": ["d1"]},
-            {"id": "c3", "claim": "外贸经营权放开", "support": "not_supported", "source_doc_ids": ["d2"]},
+            {
+                "id": "c1",
+                "claim": "全市粮食总产量达到120万吨",
+                "support": "supported",
+                "source_doc_ids": ["d1"],
+            },
+            {
+                "id": "c2",
+                "claim": "全市粮食总产量下降",
+                "support": "contradicted",
+                "source_doc_ids": ["d1"],
+            },
+            {
+                "id": "c3",
+                "claim": "外贸经营权放开",
+                "support": "not_supported",
+                "source_doc_ids": ["d2"],
+            },
         ],
     )
     out = tmp_path / "review"
@@ -146,7 +178,13 @@ def test_answer_metrics_and_refusal_failure(tmp_path, write_jsonl, fixed_retriev
     path = write_jsonl(
         tmp_path / "qa.jsonl",
         [
-            {"id": "a", "question": "问题一", "relevant_doc_ids": ["d1"], "facts": ["d1"], "answer": None},
+            {
+                "id": "a",
+                "question": "问题一",
+                "relevant_doc_ids": ["d1"],
+                "facts": ["d1"],
+                "answer": None,
+            },
             {"id": "b", "question": "问题三", "relevant_doc_ids": []},
         ],
     )

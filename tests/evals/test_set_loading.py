@@ -49,7 +49,10 @@ def test_nested_alternatives_and_explicit_facts(tmp_path, write_jsonl):
         ('{"id": "a", "question": "q"}\n{"id": "a", "question": "r"}\n', "duplicate id 'a'"),
         ('{"id": "a", "claim": "c", "support": "maybe"}\n', "line 1: support"),
         ('{"id": "a", "question": ""}\n', "line 1: question"),
-        ('{"id": "a", "question": "q"}\n{"id": "b", "claim": "c", "support": "supported"}\n', "mixes"),
+        (
+            '{"id": "a", "question": "q"}\n{"id": "b", "claim": "c", "support": "supported"}\n',
+            "mixes",
+        ),
         ("\n", "no rows"),
     ],
 )

@@ -14,8 +14,8 @@ import pytest
 
 from core.errors import LoadError, NoTextError
 from core.normalize import normalize
-from index.loaders import load_file
 from index.loaders import docx as docx_loader
+from index.loaders import load_file
 from index.loaders.html import declared_charset, html_to_text
 from index.loaders.text import decode_bytes
 
@@ -93,7 +93,9 @@ def test_big5_decodes_to_traditional_text_searchable_in_simplified():
     assert "强化工作载体建设 破解“两张皮”顽症" in normalize(loaded.text)
 
 
-@pytest.mark.parametrize(("name", "encoding"), [("utf16_bom.txt", "utf-16"), ("utf8_bom.txt", "utf-8")])
+@pytest.mark.parametrize(
+    ("name", "encoding"), [("utf16_bom.txt", "utf-16"), ("utf8_bom.txt", "utf-8")]
+)
 def test_bom_files_decode_without_bom(name, encoding):
     loaded = load_file(BAD / name)
     assert loaded.encoding == encoding
@@ -112,6 +114,20 @@ def test_many_invalid_bytes_are_not_text():
     data = PART.encode("utf-8")[:600] + bytes(range(0x80, 0x100)) * 4
     with pytest.raises(LoadError, match="not a text file"):
         decode_bytes(data, "x.txt")
+
+
+def test_a_stray_legacy_byte_in_english_text_is_replaced():
+    data = b"Minutes of the meeting in the caf\xe9 area.\n" + b"Agreed actions follow.\n" * 40
+    text, encoding, warnings = decode_bytes(data, "x.txt")
+    assert (encoding, warnings) == ("utf-8", ["1 invalid bytes replaced"])
+    assert text.startswith("Minutes of the meeting in the caf\ufffd area.\n")
+
+
+def test_valid_utf8_wins_over_a_stale_meta_charset(tmp_path):
+    page = tmp_path / "resaved.html"
+    page.write_text("<meta charset='gb2312'><p>党建引领城市建设。</p>", encoding="utf-8")
+    loaded = load_file(page)
+    assert (loaded.encoding, loaded.text) == ("utf-8", "党建引领城市建设。")
 
 
 def test_control_characters_mean_binary():
@@ -170,11 +186,21 @@ def test_html_structure_becomes_lines_and_cells():
     )
     text, title = html_to_text(html)
     assert title is None
-    assert text.split("\n") == ["一、基本情况", "第一段", "第二行", "指标 | 数量", "党员 | 236", "链接文字"]
+    assert text.split("\n") == [
+        "一、基本情况",
+        "第一段",
+        "第二行",
+        "指标 | 数量",
+        "党员 | 236",
+        "链接文字",
+    ]
 
 
 def test_html_chrome_wrapper_around_article_is_kept():
-    html = "<body><div class='side-content'><h1>标题</h1><p>正文内容。</p></div></body>"
+    html = (
+        "<body><div class='top'>网站名称</div><div class='article-header'><h1>标题</h1></div>"
+        "<p>正文内容。</p></body>"
+    )
     assert html_to_text(html)[0] == "标题\n正文内容。"
 
 
@@ -192,6 +218,15 @@ def test_legacy_doc_and_unknown_suffix_are_refused_case_insensitively(tmp_path):
     upper = tmp_path / "NOTE.TXT"
     shutil.copy(BAD / "gbk_report.txt", upper)
     assert load_file(upper).text == PART
+
+
+def test_missing_file_and_directory_are_refused(tmp_path):
+    with pytest.raises(LoadError, match="file not found"):
+        load_file(tmp_path / "gone.txt")
+    folder = tmp_path / "folder.txt"
+    folder.mkdir()
+    with pytest.raises(LoadError, match="not a regular file"):
+        load_file(folder)
 
 
 def test_file_over_the_limit_is_refused_from_its_size(tmp_path):
@@ -276,7 +311,9 @@ def test_oversized_docx_part_is_rejected(tmp_path, monkeypatch):
 def test_deeply_nested_docx_xml_is_rejected(tmp_path):
     deep = tmp_path / "deep.docx"
     ns = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-    _word_zip(deep, b"<w:document " + ns + b">" + b"<w:p>" * 5000 + b"</w:p>" * 5000 + b"</w:document>")
+    _word_zip(
+        deep, b"<w:document " + ns + b">" + b"<w:p>" * 5000 + b"</w:p>" * 5000 + b"</w:document>"
+    )
     with pytest.raises(LoadError, match=WORD):
         load_file(deep)
 

@@ -1,0 +1,128 @@
+"""Ingesting ../shared/badinputs into an index that already holds the seeds, as EXPECTED.md says."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.retrieval import build_retriever
+from assistant.retrieval.reader import IndexReader
+from core.settings import Settings
+from index.embedders.hash import HashEmbedder
+from index.pipeline import ingest_paths
+
+EXPECTED_FAILED = {
+    "binary_as_txt.txt": "not a text file",
+    "truncated.docx": "damaged or not a Word file",
+    "text_named.docx": "damaged or not a Word file",
+    "malformed_xml.docx": "damaged or not a Word file",
+    "corrupt.pdf": "damaged PDF",
+    "legacy_word.doc": "old .doc format is not supported; save as .docx",
+}
+EXPECTED_SKIPPED = {"empty.txt": "no text", "whitespace_only.txt": "no text"}
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory, shared):
+    seeds = tmp_path_factory.mktemp("seeds")
+    for f in (shared / "corpus" / "seeds").glob("*.txt"):
+        shutil.copy(f, seeds / f.name)
+    bad = tmp_path_factory.mktemp("bad")
+    for f in (shared / "badinputs").iterdir():
+        if f.is_file() and f.name not in ("EXPECTED.md", "make_badinputs.py"):
+            shutil.copy(f, bad / f.name)
+    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), embedder="hash")
+    embedder = HashEmbedder()
+    ingest_paths([seeds], settings, embedder=embedder)
+    report = ingest_paths([bad], settings, embedder=embedder)
+    return settings, embedder, report, seeds, bad
+
+
+def _by_name(report) -> dict[str, object]:
+    return {Path(o.key).name: o for o in report.outcomes}
+
+
+def test_every_file_has_the_expected_outcome(indexed):
+    _, _, report, _, _ = indexed
+    outcomes = _by_name(report)
+    for name, reason in EXPECTED_FAILED.items():
+        assert (outcomes[name].status, outcomes[name].reason) == ("failed", reason), name
+    for name, reason in EXPECTED_SKIPPED.items():
+        assert (outcomes[name].status, outcomes[name].reason) == ("skipped", reason), name
+    dup = outcomes["duplicate_of_seed_000.txt"]
+    assert dup.status == "duplicate" and "000_424aa9fef5469438.txt" in dup.reason
+    # The same text saved as GB18030, GBK, UTF-16 and UTF-8-BOM decodes identically: one
+    # document, the other three reported as its duplicates.
+    same = ["gb18030_report.txt", "gb2312_page.html", "gbk_report.txt", "utf16_bom.txt", "utf8_bom.txt"]
+    encodings = {n: outcomes[n] for n in same if n != "gb2312_page.html"}
+    assert encodings["gb18030_report.txt"].status == "indexed"
+    for n in ("gbk_report.txt", "utf16_bom.txt", "utf8_bom.txt"):
+        assert encodings[n].status == "duplicate" and "gb18030_report.txt" in encodings[n].reason, n
+    indexed_names = {n for n, o in outcomes.items() if o.status == "indexed"}
+    assert indexed_names == {
+        "gb18030_report.txt", "big5_traditional.txt", "invalid_utf8_bytes.txt", "no_punctuation_long_line.txt", "fullwidth_and_zero_width.txt",
+        "prompt_injection.txt", "script_injection.html", "gb2312_page.html", "中文 文件名（含空格）.txt",
+    }
+    assert outcomes["invalid_utf8_bytes.txt"].warnings, "bad bytes must be reported as a warning"
+    # Every reason is one line.
+    assert all("\n" not in o.reason for o in report.outcomes)
+
+
+def test_seeds_not_lost_or_duplicated_and_rerun_changes_nothing(indexed, index_snapshot):
+    settings, embedder, _, seeds, bad = indexed
+    before = index_snapshot(settings, embedder)
+    assert before["catalog_chunks"] == before["chroma_chunks"] == before["keyword_chunks"]
+    assert sum(1 for d in before["docs"] if d[1].startswith("00")) == 5  # the seeds, once each
+    again = ingest_paths([seeds, bad], settings, embedder=embedder)
+    assert again.counts()["indexed"] == 0 and again.counts()["removed"] == 0
+    assert index_snapshot(settings, embedder) == before
+
+
+def test_searchable_after_normalisation(indexed):
+    settings, embedder, _, _, _ = indexed
+    reader = IndexReader(settings, embedder)
+    try:
+        bm25 = build_retriever("bm25", settings, reader=reader)
+        big5 = reader.store.catalog.document_text(
+            next(d.doc_id for d in reader.store.catalog.documents() if d.source_id == "big5_traditional")
+        )
+        from core.normalize import normalize
+
+        probe = normalize(big5)[40:52]  # a Simplified query built from the Traditional text
+        assert any(h.metadata["source_id"] == "big5_traditional" for h in bm25.retrieve(probe, k=3))
+        for q in ("485", "４８５"):
+            ids = [h.metadata["source_id"] for h in bm25.retrieve(q, k=10)]
+            assert "fullwidth_and_zero_width" in ids, q
+        fw = next(d.doc_id for d in reader.store.catalog.documents() if d.source_id == "fullwidth_and_zero_width")
+        assert "\u200b" not in "".join(c.text for c in reader.store.catalog.chunks_of(fw))
+    finally:
+        reader.close()
+
+
+def test_long_unpunctuated_line_chunked_within_budget(indexed):
+    from index.chunking import count_tokens
+
+    settings, embedder, _, _, _ = indexed
+    reader = IndexReader(settings, embedder)
+    try:
+        doc = next(d for d in reader.store.catalog.documents() if d.source_id == "no_punctuation_long_line")
+        chunks = reader.store.catalog.chunks_of(doc.doc_id)
+        assert len(chunks) > 10
+        assert max(count_tokens(c.text) for c in chunks) <= settings.chunk_tokens
+    finally:
+        reader.close()
+
+
+def test_script_page_keeps_text_drops_code(indexed):
+    settings, embedder, _, _, _ = indexed
+    reader = IndexReader(settings, embedder)
+    try:
+        doc = next(d for d in reader.store.catalog.documents() if d.source_id == "script_injection")
+        text = reader.store.catalog.document_text(doc.doc_id)
+        assert len(text) > 50
+        for needle in ("<script", "onerror", "javascript:", "alert("):
+            assert needle not in text
+    finally:
+        reader.close()
