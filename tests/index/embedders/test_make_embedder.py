@@ -57,7 +57,9 @@ def test_sentence_transformers_needs_a_path(tmp_path):
 
 def test_sentence_transformers_missing_folder_is_named(tmp_path):
     missing = tmp_path / "no-such-model"
-    with pytest.raises(EmbeddingError, match="no-such-model: sentence-transformers model folder not found"):
+    with pytest.raises(
+        EmbeddingError, match="no-such-model: sentence-transformers model folder not found"
+    ):
         make_embedder(
             settings(tmp_path, embedder="sentence-transformers", embedder_model_path=missing)
         )

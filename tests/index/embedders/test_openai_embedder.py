@@ -125,16 +125,16 @@ def test_gives_up_after_retries_naming_the_url_not_the_key(stub_server):
     with pytest.raises(EmbeddingError) as info:
         client(url, retries=3).embed(["x"])
     message = str(info.value)
-    assert message == (
-        f"embedding request to {url}/embeddings failed after 4 attempts: HTTP 429"
-    )
+    assert message == (f"embedding request to {url}/embeddings failed after 4 attempts: HTTP 429")
     assert KEY not in message and "\n" not in message
     assert len(stub.requests) == 4
 
 
 def test_client_error_is_not_retried_and_key_is_redacted(stub_server):
     url, stub = stub_server(fail_with=[401], echo_key=True)
-    with pytest.raises(EmbeddingError, match=r"failed: HTTP 401 .*stub says no Bearer \*\*\*") as info:
+    with pytest.raises(
+        EmbeddingError, match=r"failed: HTTP 401 .*stub says no Bearer \*\*\*"
+    ) as info:
         client(url).embed(["x"])
     assert KEY not in str(info.value)
     assert len(stub.requests) == 1
@@ -145,5 +145,7 @@ def test_connection_refused_is_a_clear_error():
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     url = f"http://127.0.0.1:{port}/v1"
-    with pytest.raises(EmbeddingError, match=r"failed after 2 attempts: connection failed \(ConnectError\)"):
+    with pytest.raises(
+        EmbeddingError, match=r"failed after 2 attempts: connection failed \(ConnectError\)"
+    ):
         client(url, retries=1).embed(["x"])
