@@ -4,9 +4,17 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 
-.PHONY: install demo test lint bench-ingest clean-venv
+.PHONY: install system-deps demo test lint bench-ingest clean-venv
 
 install: $(VENV)/.installed
+
+# Debian's Chromium and a CJK font for the browser tests (never `playwright install`, which
+# downloads a browser). Needs root or sudo; skipped when Chromium is already there.
+system-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-wqy-zenhei; \
+	fi
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -19,9 +27,10 @@ $(VENV)/.installed: pyproject.toml
 demo: install
 	$(VENV)/bin/assistant ingest examples/corpus
 	$(VENV)/bin/assistant docs list
-	$(VENV)/bin/assistant search "江川市住建局在职党员有多少名" -k 3
+	$(VENV)/bin/assistant ask "老旧小区改造中党员发挥了哪些作用？"
+	@echo "Web app: $(VENV)/bin/assistant serve   (http://127.0.0.1:7860)"
 
-test: install
+test: install system-deps
 	$(PY) -m pytest -q
 
 lint: install

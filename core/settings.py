@@ -71,12 +71,24 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_timeout: float = 60.0
     llm_gguf_path: Path | None = None
+    llm_max_tokens: int | None = None  # cap on each reply (None: the server's default)
+    llm_context_tokens: int = 3000  # budget for the numbered sources in a prompt
+
+    # -- web app
+    users_file: Path | None = None  # name:hash lines; required to bind beyond loopback
 
     @field_validator("chunk_tokens")
     @classmethod
     def _chunk_tokens_sane(cls, v: int) -> int:
         if not 32 <= v <= 2000:
             raise ValueError("chunk_tokens must be between 32 and 2000")
+        return v
+
+    @field_validator("embed_threads")
+    @classmethod
+    def _threads_positive(cls, v: int | None) -> int | None:
+        if v is not None and v < 1:
+            raise ValueError("embed_threads must be at least 1")
         return v
 
     @field_validator("collection")

@@ -1,6 +1,6 @@
 """The real retrievers for an eval corpus: the project's index (hybrid/dense/bm25) and naive.
 
-Each corpus gets its own data dir, ``<eval_root>/<corpus_hash[:16]>``, so its index is
+Each corpus gets its own data dir, ``<eval_root>/<corpus_hash[:16]>-c<chunking>``, so its index is
 built once and reused while the corpus is unchanged. The project modules are imported
 inside functions: the harness and its tests load without them.
 """
@@ -48,7 +48,9 @@ def prepare_corpus(
     corpus = Path(corpus)
     digest = corpus_hash(corpus)
     root = eval_root or default_eval_root(settings)
-    corpus_settings = settings.model_copy(update={"data_dir": root / digest[:16]})
+    # Chunking settings are part of the key: an index is never re-chunked in place.
+    chunking = f"{settings.chunk_tokens}-{settings.chunk_overlap_sentences}"
+    corpus_settings = settings.model_copy(update={"data_dir": root / f"{digest[:16]}-c{chunking}"})
     return PreparedCorpus(corpus, digest, read_corpus(corpus), corpus_settings)
 
 

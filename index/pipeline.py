@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from core.errors import LoadError, NoTextError
+from core.errors import ConfigError, LoadError, NoTextError
 from core.settings import Settings
 from index.documents import Prepared, build_document, chunk_metadata, prepare
 from index.embedders.base import Embedder
@@ -120,6 +120,7 @@ def run_ingest(
     report = IngestReport()
     report.recovered = store.recover()
     catalog = store.catalog
+    _check_chunking(catalog, settings)
     writer = _Writer(store, embedder, report)
     total, done = len(items), 0
 
@@ -165,6 +166,23 @@ def run_ingest(
     if progress:
         progress(total, total, writer.embedded)
     return report
+
+
+def chunking_config(settings: Settings) -> str:
+    """What decides chunk boundaries; an index is only extended with chunks cut the same way."""
+    return f"chunk_tokens={settings.chunk_tokens}, overlap_sentences={settings.chunk_overlap_sentences}"
+
+
+def _check_chunking(catalog, settings: Settings) -> None:
+    wanted = chunking_config(settings)
+    recorded = catalog.get_meta("chunking")
+    if recorded is None or not catalog.documents():
+        catalog.set_meta("chunking", wanted)
+    elif recorded != wanted:
+        raise ConfigError(
+            f"the index was chunked with {recorded} but the settings say {wanted}; "
+            "re-index with `assistant ingest --rebuild PATH…` or restore the setting"
+        )
 
 
 def _place(

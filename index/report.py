@@ -6,6 +6,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 STATUSES = ("indexed", "unchanged", "duplicate", "removed", "skipped", "failed")
+STATUS_ZH = {
+    "indexed": "已入库",
+    "unchanged": "未变化",
+    "duplicate": "重复",
+    "removed": "已移除",
+    "skipped": "已跳过",
+    "failed": "失败",
+}
 
 
 @dataclass

@@ -73,7 +73,7 @@ def test_run_writes_four_files_with_hand_computed_means(
     assert metrics["ks"] == [1, 3] and "checker" not in metrics
     # The corpus got its own data dir under <data_dir>/evals, keyed by its hash.
     prepared = seen[0]
-    assert prepared.data_dir == settings.data_dir / "evals" / prepared.hash[:16]
+    assert prepared.data_dir == settings.data_dir / "evals" / f"{prepared.hash[:16]}-c320-1"
     assert [d.eval_id for d in prepared.docs] == ["d1", "d2", "d3"]
 
     items = [json.loads(line) for line in (out / "items.jsonl").read_text().splitlines()]

@@ -40,6 +40,18 @@ def indexed(tmp_path_factory, shared):
     return settings, embedder, report, seeds, bad
 
 
+@pytest.fixture
+def reader(indexed):
+    settings, embedder, _, _, _ = indexed
+    r = IndexReader(settings, embedder)
+    yield r
+    r.close()
+
+
+def _doc(reader, source_id: str):
+    return next(d for d in reader.store.catalog.documents() if d.source_id == source_id)
+
+
 def _by_name(report) -> dict[str, object]:
     return {Path(o.key).name: o for o in report.outcomes}
 
@@ -80,49 +92,30 @@ def test_seeds_not_lost_or_duplicated_and_rerun_changes_nothing(indexed, index_s
     assert index_snapshot(settings, embedder) == before
 
 
-def test_searchable_after_normalisation(indexed):
-    settings, embedder, _, _, _ = indexed
-    reader = IndexReader(settings, embedder)
-    try:
-        bm25 = build_retriever("bm25", settings, reader=reader)
-        big5 = reader.store.catalog.document_text(
-            next(d.doc_id for d in reader.store.catalog.documents() if d.source_id == "big5_traditional")
-        )
-        from core.normalize import normalize
+def test_searchable_after_normalisation(reader):
+    from core.normalize import normalize
 
-        probe = normalize(big5)[40:52]  # a Simplified query built from the Traditional text
-        assert any(h.metadata["source_id"] == "big5_traditional" for h in bm25.retrieve(probe, k=3))
-        for q in ("485", "４８５"):
-            ids = [h.metadata["source_id"] for h in bm25.retrieve(q, k=10)]
-            assert "fullwidth_and_zero_width" in ids, q
-        fw = next(d.doc_id for d in reader.store.catalog.documents() if d.source_id == "fullwidth_and_zero_width")
-        assert "\u200b" not in "".join(c.text for c in reader.store.catalog.chunks_of(fw))
-    finally:
-        reader.close()
+    bm25 = build_retriever("bm25", reader.settings, reader=reader)
+    big5 = reader.store.catalog.document_text(_doc(reader, "big5_traditional").doc_id)
+    probe = normalize(big5)[40:52]  # a Simplified query built from the Traditional text
+    assert any(h.metadata["source_id"] == "big5_traditional" for h in bm25.retrieve(probe, k=3))
+    for q in ("485", "４８５"):
+        ids = [h.metadata["source_id"] for h in bm25.retrieve(q, k=10)]
+        assert "fullwidth_and_zero_width" in ids, q
+    chunks = reader.store.catalog.chunks_of(_doc(reader, "fullwidth_and_zero_width").doc_id)
+    assert "\u200b" not in "".join(c.text for c in chunks)
 
 
-def test_long_unpunctuated_line_chunked_within_budget(indexed):
+def test_long_unpunctuated_line_chunked_within_budget(reader):
     from index.chunking import count_tokens
 
-    settings, embedder, _, _, _ = indexed
-    reader = IndexReader(settings, embedder)
-    try:
-        doc = next(d for d in reader.store.catalog.documents() if d.source_id == "no_punctuation_long_line")
-        chunks = reader.store.catalog.chunks_of(doc.doc_id)
-        assert len(chunks) > 10
-        assert max(count_tokens(c.text) for c in chunks) <= settings.chunk_tokens
-    finally:
-        reader.close()
+    chunks = reader.store.catalog.chunks_of(_doc(reader, "no_punctuation_long_line").doc_id)
+    assert len(chunks) > 10
+    assert max(count_tokens(c.text) for c in chunks) <= reader.settings.chunk_tokens
 
 
-def test_script_page_keeps_text_drops_code(indexed):
-    settings, embedder, _, _, _ = indexed
-    reader = IndexReader(settings, embedder)
-    try:
-        doc = next(d for d in reader.store.catalog.documents() if d.source_id == "script_injection")
-        text = reader.store.catalog.document_text(doc.doc_id)
-        assert len(text) > 50
-        for needle in ("<script", "onerror", "javascript:", "alert("):
-            assert needle not in text
-    finally:
-        reader.close()
+def test_script_page_keeps_text_drops_code(reader):
+    text = reader.store.catalog.document_text(_doc(reader, "script_injection").doc_id)
+    assert len(text) > 50
+    for needle in ("<script", "onerror", "javascript:", "alert("):
+        assert needle not in text

@@ -146,3 +146,15 @@ def test_missing_path_and_unsupported_type_reported(settings, embedder, tmp_path
     assert reasons["b.xlsx"] == ("skipped", "unsupported file type .xlsx")
     assert reasons["nope"] == ("failed", "no such file or folder")
     assert reasons["a.txt"][0] == "indexed"
+
+
+def test_changed_chunking_needs_a_rebuild(settings, embedder, corpus):
+    from core.errors import ConfigError
+
+    ingest_paths([corpus], settings, embedder=embedder)
+    smaller = settings.model_copy(update={"chunk_tokens": 200})
+    with pytest.raises(ConfigError, match=r"chunk_tokens=320.*chunk_tokens=200.*--rebuild"):
+        ingest_paths([corpus], smaller, embedder=embedder)
+    rebuilt = ingest_paths([corpus], smaller, embedder=embedder, rebuild=True)
+    assert rebuilt.counts()["indexed"] == 5
+    assert ingest_paths([corpus], smaller, embedder=embedder).counts()["unchanged"] == 5

@@ -1,0 +1,154 @@
+"""Word export in the house style of 党政机关公文 (GB/T 9704-2012, approximately).
+
+Title 方正小标宋简体 二号 centred; body 仿宋_GB2312 三号 with a two-character first-line
+indent and a fixed 28-point line; headings by their numbering: ``一、`` 黑体, ``（一）``
+楷体_GB2312, ``1.`` 仿宋_GB2312 bold. When a numbered heading runs on into its paragraph
+(``（一）加强领导。正文……``) only the heading sentence takes the heading font. Sources
+follow as a numbered 参考来源 list.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from assistant.export import source_label
+
+if TYPE_CHECKING:
+    from docx.text.paragraph import Paragraph
+
+    from assistant.generation.types import Citation
+
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+H1_FONT = "黑体"
+H2_FONT = "楷体_GB2312"
+TITLE_SIZE = Pt(22)  # 二号
+BODY_SIZE = Pt(16)  # 三号
+LINE = Pt(28)
+INDENT_CHARS = 2
+
+_NUM = "一二三四五六七八九十百"
+HEADINGS = (  # (level, pattern, font, bold)
+    (1, re.compile(rf"^[{_NUM}]+、"), H1_FONT, False),
+    (2, re.compile(rf"^[（(][{_NUM}]+[）)]"), H2_FONT, False),
+    (3, re.compile(r"^\d{1,2}[.．](?!\d)"), BODY_FONT, True),
+)
+_MD_HEADING = re.compile(r"^#{1,6}\s*")
+_SENTENCE_END = re.compile(r"[。！？]")
+
+
+def _set_font(run_or_style, font: str, size: Pt, bold: bool = False) -> None:
+    """Font on a run or style, East-Asian slot included; theme fonts removed so ours win."""
+    run_or_style.font.name = font
+    run_or_style.font.size = size
+    run_or_style.font.bold = bold
+    run_or_style.font.color.rgb = RGBColor(0, 0, 0)
+    rpr = run_or_style.element.get_or_add_rPr()
+    rfonts = rpr.get_or_add_rFonts()
+    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        rfonts.set(qn(slot), font)
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(theme), None)
+
+
+def _indent_first_line(paragraph: Paragraph) -> None:
+    fmt = paragraph.paragraph_format
+    fmt.first_line_indent = BODY_SIZE * INDENT_CHARS
+    # Word measures the indent in characters when firstLineChars is present.
+    ind = paragraph._p.get_or_add_pPr().get_or_add_ind()
+    ind.set(qn("w:firstLineChars"), str(INDENT_CHARS * 100))
+
+
+def _setup(doc) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    normal = doc.styles["Normal"]
+    _set_font(normal, BODY_FONT, BODY_SIZE)
+    fmt = normal.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = LINE
+    fmt.space_before = fmt.space_after = Pt(0)
+    title = doc.styles["Title"]
+    _set_font(title, TITLE_FONT, TITLE_SIZE)
+    ppr = title.element.get_or_add_pPr()
+    for extra in ppr.findall(qn("w:pBdr")) + title.element.rPr.findall(qn("w:spacing")):
+        extra.getparent().remove(extra)  # the template's blue rule and letter spacing
+    tfmt = title.paragraph_format
+    tfmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    tfmt.line_spacing = Pt(36)
+    tfmt.space_before, tfmt.space_after = Pt(0), LINE
+    for level, _, font, bold in HEADINGS:
+        style = doc.styles[f"Heading {level}"]
+        _set_font(style, font, BODY_SIZE, bold)
+        style.font.italic = False
+        sfmt = style.paragraph_format
+        sfmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        sfmt.line_spacing = LINE
+        sfmt.space_before = sfmt.space_after = Pt(0)
+        sfmt.keep_with_next = True
+
+
+def _clean(line: str) -> str:
+    """Drop Markdown a model may have added (``## ``, ``**``)."""
+    return _MD_HEADING.sub("", line).replace("**", "").strip()
+
+
+def _heading_of(line: str) -> tuple[int, str, bool] | None:
+    for level, pattern, font, bold in HEADINGS:
+        if pattern.match(line):
+            return level, font, bold
+    return None
+
+
+def _add_line(doc, line: str) -> None:
+    heading = _heading_of(line)
+    if heading is None:
+        p = doc.add_paragraph()
+        _indent_first_line(p)
+        _set_font(p.add_run(line), BODY_FONT, BODY_SIZE)
+        return
+    level, font, bold = heading
+    end = _SENTENCE_END.search(line)
+    head, rest = (line[: end.end()], line[end.end() :]) if end else (line, "")
+    if not rest.strip():
+        p = doc.add_paragraph(style=f"Heading {level}")
+        _indent_first_line(p)
+        _set_font(p.add_run(line), font, BODY_SIZE, bold)
+        return
+    p = doc.add_paragraph()
+    _indent_first_line(p)
+    _set_font(p.add_run(head), font, BODY_SIZE, bold)
+    _set_font(p.add_run(rest), BODY_FONT, BODY_SIZE)
+
+
+def to_docx(title: str, text: str, sources: list[Citation] | None, path: Path) -> Path:
+    """Write ``text`` (one paragraph a line) under ``title`` to ``path``; returns ``path``."""
+    doc = Document()
+    _setup(doc)
+    if title.strip():
+        p = doc.add_paragraph(style="Title")
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _set_font(p.add_run(title.strip()), TITLE_FONT, TITLE_SIZE)
+    for raw in text.splitlines():
+        line = _clean(raw)
+        if line:
+            _add_line(doc, line)
+    if sources:
+        p = doc.add_paragraph(style="Heading 1")
+        p.paragraph_format.space_before = LINE
+        _set_font(p.add_run("参考来源"), H1_FONT, BODY_SIZE)
+        for c in sources:
+            _set_font(doc.add_paragraph().add_run(source_label(c)), BODY_FONT, BODY_SIZE)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return path

@@ -1,0 +1,54 @@
+"""The generation stage's dataclasses: numbered sources, the checked result, stream events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.retrieval.base import Hit
+
+
+@dataclass
+class Citation:
+    """``[n]`` in a text refers to ``hit``, the n-th numbered source (1-based)."""
+
+    n: int
+    hit: Hit
+
+
+@dataclass
+class AnswerResult:
+    """A finished answer or draft, with its citations checked.
+
+    ``text`` is final: unknown ``[n]`` are already removed from it (and listed in
+    ``removed_citations``). ``sources`` are every numbered source shown to the model or the
+    extractor; ``cited`` the numbers ``text`` actually uses, in order of first use.
+    """
+
+    mode: str  # "answer" | "summary" | "suggest" | "outline"
+    text: str
+    sources: list[Citation]
+    cited: list[int]
+    extractive: bool  # True when produced without an LLM
+    notices: list[str]  # Chinese, user-facing
+    removed_citations: list[int]
+    uncited_sentences: list[str]
+
+
+@dataclass
+class Event:
+    """One step of a streamed generation.
+
+    kinds, in the order they come:
+    - ``"sources"``: ``sources`` is the full numbered list so far (replaces any earlier one;
+      outline mode sends it again when a section brings new sources);
+    - ``"notice"``: ``text`` is a Chinese message for the user. A notice that arrives after
+      ``"delta"`` events means the model failed and the text restarts from empty (the
+      extractive fallback follows): discard what was streamed so far;
+    - ``"delta"``: ``text`` is the next piece of the answer;
+    - ``"done"``: always last; ``result`` holds the checked final text — show that.
+    """
+
+    kind: str  # "notice" | "sources" | "delta" | "done"
+    text: str = ""
+    result: AnswerResult | None = None
+    sources: list[Citation] = field(default_factory=list)

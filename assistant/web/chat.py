@@ -1,0 +1,113 @@
+"""The 对话 tab's handler: stream generation events into what the page shows."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+
+from assistant.web import render
+from assistant.web.uploads import safe_name
+from core.errors import AssistantError
+
+if TYPE_CHECKING:
+    from assistant.generation.types import AnswerResult
+    from assistant.web.context import AppContext
+
+MODES = {"问答": "answer", "总结": "summary", "建议": "suggest", "提纲起草": "outline"}
+ALL = "全部"
+EMPTY_LIBRARY = "文档库还是空的：请先在「文档库」页上传报告并入库。"
+
+
+@dataclass
+class View:
+    """Everything the 对话 tab shows for one question, at one moment of the stream."""
+
+    answer: str = ""  # escaped, for a Markdown component
+    label: str = ""
+    notices: list[str] = field(default_factory=list)
+    sources: str = ""
+    result: AnswerResult | None = None
+    docx: str | None = None
+    md: str | None = None
+
+
+def filters_from(org: str | None, year: str | None, genre: str | None) -> dict[str, Any] | None:
+    """The retriever's filters from the three dropdowns (``全部`` or empty = no filter)."""
+    filters: dict[str, Any] = {}
+    if org and org != ALL:
+        filters["org"] = org
+    if year and year != ALL:
+        filters["year"] = int(year)
+    if genre and genre != ALL:
+        filters["genre"] = genre
+    return filters or None
+
+
+def write_exports(result: AnswerResult, title: str, mode_label: str) -> tuple[str, str]:
+    """The final text as .docx and .md (cited sources only) in a fresh temp folder."""
+    from assistant.export.docx import to_docx
+    from assistant.export.markdown import to_markdown
+
+    cited, _ = render.cited_sources(result)
+    short = re.sub(r"[\s?？]+", "", title)[:24]
+    stem = safe_name(f"{mode_label}-{short}")
+    folder = Path(tempfile.mkdtemp(prefix="assistant-export-"))
+    docx_path = to_docx(title, result.text, cited, folder / f"{stem}.docx")
+    md_path = folder / f"{stem}.md"
+    md_path.write_text(to_markdown(title, result.text, cited), encoding="utf-8")
+    return str(docx_path), str(md_path)
+
+
+def stream_answer(
+    ctx: AppContext,
+    question: str,
+    mode_label: str,
+    org: str | None = None,
+    year: str | None = None,
+    genre: str | None = None,
+) -> Iterator[View]:
+    """One View per event; library errors become ``gr.Error`` with their message only."""
+    question = (question or "").strip()
+    if not question:
+        gr.Warning("请先输入问题或起草要求。", title="提示")
+        return
+    mode = MODES.get(mode_label)
+    if mode is None:
+        raise gr.Error(f"未知模式：{mode_label}", title="错误", print_exception=False)
+    if not (ctx.settings.index_dir / "catalog.sqlite3").exists():
+        gr.Warning(EMPTY_LIBRARY, title="提示")
+        return
+    view = View()
+    text = ""
+    yield View()  # clear the previous answer and disable its downloads
+    try:
+        for event in ctx.generate(question, mode=mode, filters=filters_from(org, year, genre)):
+            if event.kind == "sources":
+                view.sources = render.sources_html(event.sources, question)
+            elif event.kind == "notice":
+                gr.Warning(event.text, title="提示")
+                view.notices.append(event.text)
+                text = ""  # a notice after deltas means the model failed; its text is void
+            elif event.kind == "delta":
+                text += event.text
+            elif event.kind == "done" and event.result is not None:
+                result = event.result
+                text = result.text
+                for notice in result.notices:
+                    if notice not in view.notices:
+                        view.notices.append(notice)
+                cited, note = render.cited_sources(result)
+                view.sources = render.sources_html(cited, question, note)
+                view.label = render.mode_label_html(result)
+                view.result = result
+                view.docx, view.md = write_exports(result, question, mode_label)
+            view.answer = render.escape_answer(text)
+            yield replace(view, notices=list(view.notices))  # a snapshot: the view goes on changing
+    except AssistantError as exc:
+        raise gr.Error(str(exc), title="错误", print_exception=False) from exc

@@ -1,0 +1,111 @@
+"""HTML for the web app. Every piece of source text is escaped before any markup is added.
+
+Sources come from files anyone could have uploaded; a ``<script>`` or ``onerror`` in a
+report must show as text, never run. So highlighting finds matches in the *raw* text and
+escapes each segment separately (escaping first and then searching would let a term such
+as ``lt`` match inside ``&lt;``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import TYPE_CHECKING
+
+from assistant.export import file_name
+
+if TYPE_CHECKING:
+    from assistant.generation.types import AnswerResult, Citation
+
+EXTRACTIVE_LABEL = "抽取式模式（未使用大模型）"
+MAX_TERMS = 24
+
+
+def question_terms(question: str) -> list[str]:
+    """Words of ``question`` worth highlighting: jieba words of two or more characters, or digits."""
+    from index.store.keyword import keyword_tokens
+
+    terms = {t for t in keyword_tokens(question) if len(t) >= 2 or t.isdigit()}
+    return sorted(terms, key=lambda t: (-len(t), t))[:MAX_TERMS]
+
+
+def highlight(text: str, terms: list[str]) -> str:
+    """``text`` HTML-escaped, with every occurrence of ``terms`` wrapped in ``<mark>``."""
+    if not terms:
+        return html.escape(text)
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
+    out, pos = [], 0
+    for m in pattern.finditer(text):
+        out.append(html.escape(text[pos : m.start()]))
+        out.append(f"<mark>{html.escape(m.group())}</mark>")
+        pos = m.end()
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def escape_answer(text: str) -> str:
+    """The answer for a Markdown component: any HTML in it shows as text."""
+    return html.escape(text, quote=False)
+
+
+def sources_html(citations: list[Citation], question: str, note: str = "") -> str:
+    """The 来源 panel: ``[n] 标题 · 章节 · 文件名`` and the passage, matches highlighted."""
+    if not citations:
+        return '<div class="sources-empty">暂无来源</div>'
+    terms = question_terms(question)
+    parts = ['<div class="sources">']
+    if note:
+        parts.append(f'<div class="sources-note">{html.escape(note)}</div>')
+    for c in citations:
+        hit = c.hit
+        head = []
+        if hit.title:
+            head.append(f'<span class="source-title">{html.escape(hit.title)}</span>')
+        if hit.section_path:
+            head.append(f'<span class="source-section">{html.escape(hit.section_path)}</span>')
+        name = file_name(hit.source_path)
+        if name:
+            head.append(f'<span class="source-file">{html.escape(name)}</span>')
+        parts.append(
+            f'<div class="source" id="source-{c.n}">'
+            f'<div class="source-head"><span class="source-n">[{c.n}]</span> {" · ".join(head)}</div>'
+            f'<div class="source-text">{highlight(hit.text, terms)}</div></div>'
+        )
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def cited_sources(result: AnswerResult) -> tuple[list[Citation], str]:
+    """The sources the final text cites (by number); all of them, with a note, when none is cited."""
+    cited = set(result.cited)
+    chosen = sorted((c for c in result.sources if c.n in cited), key=lambda c: c.n)
+    if chosen:
+        return chosen, ""
+    return result.sources, "回答未引用任何来源；以下为检索到的段落。" if result.sources else ""
+
+
+def mode_label_html(result: AnswerResult | None) -> str:
+    """A clear banner saying whether a language model wrote the text."""
+    if result is None:
+        return ""
+    if result.extractive:
+        return (
+            f'<div class="mode-label extractive">{EXTRACTIVE_LABEL}：以下内容摘自来源原文。</div>'
+        )
+    return '<div class="mode-label generated">由大模型生成，请对照来源核实。</div>'
+
+
+def notices_markdown(notices: list[str]) -> str:
+    """Notices as an escaped bullet list for the info box."""
+    return "\n".join(f"- {html.escape(n, quote=False)}" for n in notices)
+
+
+CSS = """
+.source { border-left: 3px solid #c0392b; padding: 4px 10px; margin: 8px 0; }
+.source-head { font-weight: 600; margin-bottom: 4px; }
+.source-text { white-space: pre-wrap; line-height: 1.7; }
+.source-text mark { background: #ffe58a; padding: 0 1px; }
+.mode-label { padding: 6px 10px; border-radius: 4px; font-weight: 600; }
+.mode-label.extractive { background: #fff4e5; color: #8a4b00; border: 1px solid #f0b35a; }
+.mode-label.generated { background: #eef6ff; color: #1d4f8c; border: 1px solid #9cc3f0; }
+"""

@@ -1,0 +1,75 @@
+"""Run the web app: loopback by default; any other address only behind a login."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Any
+
+from assistant import auth
+from core.errors import ConfigError
+from core.settings import Settings
+
+DEFAULT_USERS_FILE = "users.txt"  # in the data dir
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` and loopback IP addresses (127.0.0.0/8, ::1)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name: it may resolve anywhere, so it is not loopback
+        return False
+
+
+def users_for(settings: Settings, users_file: Path | None) -> dict[str, str]:
+    """Users from ``users_file`` (or the ``users_file`` setting), else ``<data_dir>/users.txt``, else ``ASSISTANT_USERS``."""
+    users_file = users_file or settings.users_file
+    if users_file is not None:
+        return auth.load_users(users_file)
+    default = settings.data_dir / DEFAULT_USERS_FILE
+    if default.exists():
+        return auth.load_users(default)
+    return auth.users_from_env()
+
+
+def launch_options(
+    settings: Settings, host: str = "127.0.0.1", port: int = 7860, users_file: Path | None = None
+) -> dict[str, Any]:
+    """``launch()`` keyword arguments; raises ConfigError for a public address without users."""
+    users = users_for(settings, users_file)
+    if not is_loopback(host) and not users:
+        raise ConfigError(
+            f"refusing to listen on {host}: without a login anyone on the network could read the "
+            "library. Add users first (`assistant user-add NAME`, or set ASSISTANT_USERS) or use "
+            "--host 127.0.0.1"
+        )
+    options: dict[str, Any] = {
+        "server_name": host,
+        "server_port": port,
+        "show_error": False,
+        "footer_links": ["settings"],
+    }
+    if users:
+        options["auth"] = auth.make_checker(users)
+        options["auth_message"] = "文稿起草助手：请登录"
+    return options
+
+
+def serve(
+    settings: Settings,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    users_file: Path | None = None,
+    *,
+    block: bool = True,
+):
+    """Build and launch the app; with ``block=False`` return it running (tests close it)."""
+    from assistant.web.app import build_app, launch_style
+
+    options = launch_options(settings, host, port, users_file)
+    app = build_app(settings)
+    app.queue(default_concurrency_limit=4)
+    app.launch(prevent_thread_lock=not block, quiet=not block, **options, **launch_style())
+    return app

@@ -1,0 +1,113 @@
+"""Fixtures for the generation tests: hits, a recording retriever, a fake model, a seed index."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.generation.chat import FakeChatModel
+from assistant.retrieval.base import Hit
+from core.settings import Settings
+
+SEEDS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "seeds"
+
+
+def make_hit(
+    n: int,
+    text: str,
+    *,
+    title: str = "关于机关党建工作的调研报告",
+    section: str = "",
+    doc: str = "d1",
+) -> Hit:
+    """A hit with a deterministic chunk id."""
+    return Hit(
+        chunk_id=f"c{n}",
+        doc_id=doc,
+        text=text,
+        score=1.0 / n,
+        title=title,
+        section_path=section,
+        source_path=f"/reports/{doc}.txt",
+    )
+
+
+class RecordingRetriever:
+    """Answers every query with hits from ``answer(query)`` and records the queries."""
+
+    def __init__(self, answer):
+        self.answer = answer
+        self.queries: list[str] = []
+        self.calls: list[dict] = []
+
+    def retrieve(self, query, k=5, filters=None):
+        self.queries.append(query)
+        self.calls.append({"query": query, "k": k, "filters": filters})
+        return list(self.answer(query))[:k]
+
+
+PARTY_HITS = [
+    make_hit(
+        1,
+        "市住建局现有基层党组织48个，其中总支1个、支部47个，在职党员485名。党员是参与城市建设管理的主力军。",
+        section="一、在职党员参与城市建设具体情况",
+    ),
+    make_hit(
+        2,
+        "我局通过设立“党员示范岗”，扎实开展“党建+”活动。党员承诺践诺活动覆盖全部支部。",
+        section="一、在职党员参与城市建设具体情况 > （一）党员示范岗",
+    ),
+    make_hit(3, "个别党员主体意识不够强，参与城市建设的主动性不足。", section="二、当前问题分析"),
+]
+
+
+@pytest.fixture(name="make_hit")
+def _make_hit_fixture():
+    """``make_hit(n, text, title=, section=, doc=)`` → a Hit with chunk id ``c<n>``."""
+    return make_hit
+
+
+@pytest.fixture(name="recorder")
+def _recorder_fixture():
+    """``recorder(answer)`` → a retriever answering ``answer(query)`` and recording queries."""
+    return RecordingRetriever
+
+
+@pytest.fixture
+def party_hits() -> list[Hit]:
+    return list(PARTY_HITS)
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(data_dir=tmp_path, embedder="hash")
+
+
+@pytest.fixture
+def fake() -> FakeChatModel:
+    return FakeChatModel()
+
+
+@pytest.fixture
+def party_retriever() -> RecordingRetriever:
+    return RecordingRetriever(lambda q: PARTY_HITS)
+
+
+@pytest.fixture(scope="session")
+def seed_reader(tmp_path_factory):
+    """A real index of the seed reports (hash embedder), shared by the session."""
+    from assistant.retrieval.reader import IndexReader
+    from index.embedders.hash import HashEmbedder
+    from index.pipeline import ingest_paths
+
+    folder = tmp_path_factory.mktemp("gen_seeds")
+    for f in SEEDS.glob("*.txt"):
+        shutil.copy(f, folder / f.name)
+    seed_settings = Settings(data_dir=tmp_path_factory.mktemp("gen_data"), embedder="hash")
+    embedder = HashEmbedder()
+    ingest_paths([folder], seed_settings, embedder=embedder)
+    reader = IndexReader(seed_settings, embedder)
+    yield reader
+    reader.close()

@@ -1,0 +1,178 @@
+"""The web app in a real headless Chromium: ask in Chinese, read the cited answer, upload a
+report through the 文档库 tab, and check that markup inside sources never runs or renders.
+
+Needs Debian's ``chromium`` (``apt-get install -y chromium fonts-wqy-zenhei``) and the
+``playwright`` Python package; never ``playwright install``. Screenshots go to
+``tests/artifacts/``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+HOSTILE_NAME = "网页安全测试说明.txt"
+HOSTILE_TEXT = """关于来源面板转义检验的说明
+一、检验内容
+本段落故意包含脚本标签<script>window.__xss_txt=1;alert('txt')</script>和图片标签<img src=x onerror="window.__xss_img=1;alert('img')">，用于检验来源面板的转义是否可靠。
+二、检验要求
+来源面板必须把脚本标签和图片标签原样显示为文字，不得执行。
+"""
+# Records any script that runs: alerts, and the globals the hostile sources would set.
+HOOK = "window.__alerts = []; window.alert = (m) => window.__alerts.push(String(m));"
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs /usr/bin/chromium (apt-get install chromium)"
+    ),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The app on 127.0.0.1 over seeds + script_injection.html, extractive (no LLM)."""
+    from assistant.web.app import build_app, launch_style
+    from core.settings import Settings
+    from index.embedders.hash import HashEmbedder
+    from index.pipeline import ingest_paths
+
+    shared = Path(__file__).resolve().parents[3].parent / "shared"
+    corpus = tmp_path_factory.mktemp("corpus")
+    for f in (shared / "corpus" / "seeds").glob("*.txt"):
+        shutil.copy(f, corpus / f.name)
+    shutil.copy(shared / "badinputs" / "script_injection.html", corpus)
+    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), embedder="hash")
+    embedder = HashEmbedder()
+    report = ingest_paths([corpus], settings, embedder=embedder)
+    assert not report.failed
+    hostile = tmp_path_factory.mktemp("upload") / HOSTILE_NAME
+    hostile.write_text(HOSTILE_TEXT, encoding="utf-8")
+
+    app = build_app(settings, embedder=embedder)  # the real generate; chat None = extractive
+    app.queue()
+    port = _free_port()
+    app.launch(
+        server_name="127.0.0.1",
+        server_port=port,
+        prevent_thread_lock=True,
+        quiet=True,
+        **launch_style(),
+    )
+    yield {"url": f"http://127.0.0.1:{port}/", "hostile": hostile}
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        page.dialogs = []
+        page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+        page.add_init_script(HOOK)
+        page.set_default_timeout(120_000)
+        sync_api.expect.set_options(timeout=120_000)  # waits, not timings: e5-free but 2 busy cores
+        page.goto(server["url"])
+        page.locator("#question textarea").wait_for()
+        yield page
+        browser.close()
+
+
+def _ask(page, question: str) -> None:
+    page.locator("#question textarea").fill(question)
+    page.locator("#submit").click()
+
+
+def _no_script_ran(page) -> None:
+    assert page.dialogs == []
+    assert page.evaluate("window.__alerts") == []
+    assert page.evaluate("typeof window.__xss_txt") == "undefined"
+    assert page.evaluate("typeof window.__xss_img") == "undefined"
+    # no element was made from source text
+    assert page.locator("#sources script, #sources img, #answer script, #answer img").count() == 0
+    assert (
+        page.locator("#sources [onerror], #answer [onerror], #sources a[href^=javascript]").count()
+        == 0
+    )
+
+
+def test_cited_answer_with_sources(page):
+    from playwright.sync_api import expect
+
+    expect(page).to_have_title("文稿起草助手")
+    _ask(page, "市住建局有多少在职党员？")
+    expect(page.locator("#answer")).to_contain_text(re.compile(r"\[\d+\]"))
+    expect(page.locator("#answer")).to_contain_text("485")
+    expect(page.locator("#mode-label")).to_contain_text("抽取式模式（未使用大模型）")
+    first = page.locator("#sources .source").first
+    expect(first).to_be_visible()
+    head = first.locator(".source-head")
+    expect(head.locator(".source-n")).to_have_text(re.compile(r"\[\d+\]"))
+    assert head.locator(".source-title").inner_text().strip()
+    assert "、" in head.locator(".source-section").inner_text()
+    assert re.search(r"\.(txt|html)$", head.locator(".source-file").inner_text())
+    assert page.locator("#sources mark").count() > 0
+    expect(page.locator("#download-docx")).to_be_enabled()
+    page.screenshot(path=str(ARTIFACTS / "browser_answer.png"), full_page=True)
+    _no_script_ran(page)
+
+
+def test_upload_through_library_tab(page, server):
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="文档库").click()
+    page.locator("#upload input[type=file]").set_input_files(str(server["hostile"]))
+    expect(page.locator("#upload")).to_contain_text(HOSTILE_NAME)
+    page.locator("#ingest").click()
+    outcomes = page.locator("#outcomes")
+    expect(outcomes).to_contain_text("已入库")
+    expect(outcomes).to_contain_text(HOSTILE_NAME)
+    documents = page.locator("#documents")
+    expect(documents).to_contain_text("script_injection.html")
+    expect(documents).to_contain_text(HOSTILE_NAME)
+    page.screenshot(path=str(ARTIFACTS / "browser_library.png"), full_page=True)
+    page.get_by_role("tab", name="对话").click()
+
+
+def test_markup_in_sources_shows_as_text(page):
+    from playwright.sync_api import expect
+
+    _ask(page, "来源面板转义检验的脚本标签和图片标签")
+    sources = page.locator("#sources")
+    expect(sources).to_contain_text("<script>window.__xss_txt=1")
+    expect(sources).to_contain_text('<img src=x onerror="window.__xss_img=1')
+    expect(sources).to_contain_text(HOSTILE_NAME)
+    page.screenshot(path=str(ARTIFACTS / "browser_escaped.png"), full_page=True)
+    _no_script_ran(page)
+
+
+def test_script_injection_page_is_harmless(page):
+    from playwright.sync_api import expect
+
+    _ask(page, "城市建设中党员作用发挥的调研报告 党组织+在职党员+一线临时党组织")
+    expect(page.locator("#sources")).to_contain_text("script_injection.html")
+    expect(page.locator("#answer")).to_contain_text(re.compile(r"\[\d+\]"))
+    _no_script_ran(page)

@@ -1,0 +1,93 @@
+"""serve(): loopback by default, public addresses only behind a login that really checks."""
+
+from __future__ import annotations
+
+import socket
+
+import httpx
+import pytest
+
+from assistant import auth
+from assistant.web.serve import is_loopback, launch_options, serve
+from core.errors import ConfigError
+from core.settings import Settings
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return Settings(data_dir=tmp_path / "data", embedder="hash")
+
+
+@pytest.mark.parametrize(
+    "host, loopback",
+    [
+        ("127.0.0.1", True),
+        ("127.5.0.1", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.10", False),
+        ("example.org", False),
+    ],
+)
+def test_is_loopback(host, loopback):
+    assert is_loopback(host) is loopback
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.10", "::"])
+def test_refuses_public_address_without_users(settings, host):
+    with pytest.raises(ConfigError, match=f"refusing to listen on {host}: without a login"):
+        launch_options(settings, host=host)
+    with pytest.raises(ConfigError, match="refusing to listen"):
+        serve(settings, host=host, block=False)
+
+
+def test_public_address_allowed_with_users_file_or_env(settings, tmp_path, monkeypatch):
+    users = tmp_path / "users.txt"
+    auth.add_user(users, "wang", "pw")
+    options = launch_options(settings, host="0.0.0.0", users_file=users)
+    assert options["server_name"] == "0.0.0.0"
+    assert options["auth"]("wang", "pw") and not options["auth"]("wang", "bad")
+    monkeypatch.setenv(auth.USERS_ENV, f"li:{auth.hash_password('pw2')}")
+    assert launch_options(settings, host="0.0.0.0")["auth"]("li", "pw2")
+
+
+def test_loopback_needs_no_login(settings):
+    options = launch_options(settings)
+    assert options["server_name"] == "127.0.0.1" and "auth" not in options
+
+
+def test_serves_on_loopback(settings):
+    port = _free_port()
+    app = serve(settings, port=port, block=False)
+    try:
+        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=30)
+        assert page.status_code == 200
+        assert "文稿起草助手" in page.text
+    finally:
+        app.close()
+
+
+def test_login_is_enforced(settings):
+    auth.add_user(settings.data_dir / "users.txt", "wang", "正确密码")
+    port = _free_port()
+    app = serve(settings, port=port, block=False)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        assert httpx.get(f"{base}/config", timeout=30).status_code == 401
+        bad = httpx.post(f"{base}/login", data={"username": "wang", "password": "错"}, timeout=30)
+        assert bad.status_code == 400
+        with httpx.Client(base_url=base, timeout=30) as client:
+            good = client.post("/login", data={"username": "wang", "password": "正确密码"})
+            assert good.status_code == 200
+            assert client.get("/config").status_code == 200
+    finally:
+        app.close()
