@@ -1,0 +1,177 @@
+"""Aligning a draft sentence with source sentences: bigram coverage, fact pairing, name substitutions.
+
+1. ``coverage``: the share of the draft's character bigrams (facts masked out) found in a source window.
+2. ``pair_facts``: equal facts pair first, one to one; a leftover draft fact is compared with the
+   leftover source fact of the same kind and unit whose surrounding words match best.
+3. ``name_conflicts``: a character diff of the two sentences; a replaced or dropped span inside a
+   person, place or organisation name (jieba POS, or a word ending in 局/大学/监狱 …) is a conflict.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from assistant.review.facts import ORG_SUFFIXES, Fact, comparable, facts_agree, parse_number, pos_tokens, to_chinese
+
+_NON_CONTENT = re.compile(r"[^\w+%]|_")
+CONTEXT_CHARS = 6
+MIN_CONTEXT_SHARED = 2  # shared context bigrams/chars for two differing facts to be "the same slot"
+
+
+def content(text: str) -> str:
+    """Letters, digits, CJK, + and %: what alignment compares."""
+    return _NON_CONTENT.sub("", text)
+
+
+def bigrams(text: str) -> set[str]:
+    """Character bigrams of the content of ``text`` (a single character counts as itself)."""
+    t = content(text)
+    if len(t) == 1:
+        return {t}
+    return {t[i : i + 2] for i in range(len(t) - 1)}
+
+
+def masked_bigrams(text: str, facts: list[Fact]) -> set[str]:
+    """Bigrams of ``text`` outside the fact spans: what the words around the facts say."""
+    out: set[str] = set()
+    pos = 0
+    for f in sorted(facts, key=lambda f: f.start):
+        if f.kind in ("quote",):
+            continue  # a quoted name's words are part of what the source must say
+        out |= bigrams(text[pos : f.start])
+        pos = max(pos, f.end)
+    out |= bigrams(text[pos:])
+    return out
+
+
+def coverage(claim_bigrams: set[str], source_bigrams: set[str]) -> float:
+    """|claim ∩ source| / |claim| (1.0 for a claim with no bigrams)."""
+    if not claim_bigrams:
+        return 1.0
+    return len(claim_bigrams & source_bigrams) / len(claim_bigrams)
+
+
+def _context(text: str, fact: Fact) -> tuple[str, str]:
+    left = content(text[: fact.start])[-CONTEXT_CHARS:]
+    right = content(text[fact.end :])[:CONTEXT_CHARS]
+    return left, right
+
+
+def context_match(d_text: str, d: Fact, s_text: str, s: Fact) -> int:
+    """How many context bigrams (left with left, right with right) two facts share."""
+    dl, dr = _context(d_text, d)
+    sl, sr = _context(s_text, s)
+    return len(bigrams(dl) & bigrams(sl)) * bool(dl and sl) + len(bigrams(dr) & bigrams(sr)) * bool(dr and sr)
+
+
+@dataclass
+class Pairing:
+    """What ``pair_facts`` found: agreeing pairs, conflicting pairs, draft facts with no counterpart."""
+
+    matched: list[tuple[Fact, Fact]]
+    conflicts: list[tuple[Fact, Fact]]
+    unmatched: list[Fact]
+
+
+def _bare_numeral_backs(fact: Fact, d_text: str, s_text: str) -> bool:
+    """``三个国土资源所`` is backed by ``第一、二、三国土资源所``: the value right before the same noun."""
+    if fact.value is None or fact.value != int(fact.value) or fact.value > 9999:
+        return False
+    noun = content(d_text[fact.end :])[:2]
+    if len(noun) < 2:
+        return False
+    forms = {str(int(fact.value)), to_chinese(int(fact.value))}
+    return any(re.search(re.escape(f) + r"\W?" + re.escape(noun), s_text) for f in forms)
+
+
+def pair_facts(d_text: str, d_facts: list[Fact], s_text: str, s_facts: list[Fact], wider: list[Fact]) -> Pairing:
+    """Pair draft facts (numbers, percentages, dates, weekdays) with the source window's.
+
+    ``wider`` are the facts of the whole passage: an agreeing fact there also backs the draft,
+    but only the window's facts can contradict it.
+    """
+    kinds = ("number", "percent", "date", "weekday")
+    todo = [f for f in d_facts if f.kind in kinds]
+    pool = [f for f in s_facts if f.kind in kinds]
+    matched, conflicts, unmatched = [], [], []
+    left = []
+    for d in todo:
+        same = [s for s in pool if facts_agree(d, s)]
+        if same:
+            best = max(same, key=lambda s: context_match(d_text, d, s_text, s))
+            matched.append((d, best))
+            pool.remove(best)
+        else:
+            left.append(d)
+    for d in left:
+        rivals = [s for s in pool if comparable(d, s)]
+        scored = sorted(((context_match(d_text, d, s_text, s), i, s) for i, s in enumerate(rivals)), key=lambda t: (-t[0], t[1]))
+        if scored and scored[0][0] >= MIN_CONTEXT_SHARED:
+            conflicts.append((d, scored[0][2]))
+            pool.remove(scored[0][2])
+            continue
+        backing = next((s for s in wider if facts_agree(d, s)), None)
+        if backing is not None:
+            matched.append((d, backing))
+        elif d.kind == "number" and _bare_numeral_backs(d, d_text, s_text):
+            matched.append((d, d))
+        else:
+            unmatched.append(d)
+    return Pairing(matched, conflicts, unmatched)
+
+
+def _is_name(word: str, flag: str) -> bool:
+    if len(word) < 2:
+        return False
+    return flag in ("nr", "nt", "ns") or (len(word) >= 3 and flag in ("n", "nz") and word.endswith(ORG_SUFFIXES))
+
+
+def _name_tokens(text: str, a: int, b: int) -> list[tuple[str, int, int]]:
+    """Name tokens of ``text`` overlapping [a, b)."""
+    return [(w, s, e) for w, f, s, e in pos_tokens(text) if s < max(b, a + 1) and e > a and _is_name(w, f)]
+
+
+def _has_number(span: str) -> bool:
+    return bool(re.search(r"[\d零〇一二两三四五六七八九十百千万亿]", span)) and any(
+        parse_number(c) is not None for c in span
+    )
+
+
+def name_conflicts(draft: str, source: str, min_anchor: int = 2) -> list[tuple[str, str]]:
+    """(draft name, source name) pairs where a name in an otherwise aligned sentence differs.
+
+    南京大学 vs 南京农业大学 (a whole word dropped inside a name) is a conflict; 市场监管局 vs
+    市场监督管理局 (single characters dropped: an abbreviation) is not.
+    """
+    d, s = content(draft), content(source)
+    ops = SequenceMatcher(None, d, s, autojunk=False).get_opcodes()
+    out = []
+    for n, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag == "equal":
+            continue
+        before = ops[n - 1] if n else None
+        after = ops[n + 1] if n + 1 < len(ops) else None
+        anchored_left = before is not None and before[0] == "equal" and before[2] - before[1] >= min_anchor
+        anchored_right = after is not None and after[0] == "equal" and after[2] - after[1] >= min_anchor
+        if not (anchored_left and anchored_right):
+            continue
+        d_span, s_span = d[i1:i2], s[j1:j2]
+        if _has_number(d_span) or _has_number(s_span) or max(len(d_span), len(s_span)) > 8:
+            continue
+        if tag == "replace":
+            names = _name_tokens(d, i1, i2) or _name_tokens(s, j1, j2)
+            if names:
+                dn = _name_tokens(d, i1, i2)
+                sn = _name_tokens(s, j1, j2)
+                out.append((dn[0][0] if dn else d_span, sn[0][0] if sn else s_span))
+        elif len(s_span) >= 2 and tag == "insert":  # the source has a word the draft's name lacks
+            for word, a, b in _name_tokens(s, j1, j2):
+                if a < j1 and b > j2:
+                    out.append((d[i1 - (j1 - a) : i1 + (b - j2)], word))
+        elif len(d_span) >= 2 and tag == "delete":
+            for word, a, b in _name_tokens(d, i1, i2):
+                if a < i1 and b > i2:
+                    out.append((word, s[j1 - (i1 - a) : j1 + (b - i2)]))
+    return out
