@@ -13,9 +13,12 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from assistant.review.facts import ORG_SUFFIXES, Fact, comparable, facts_agree, parse_number, pos_tokens, to_chinese
+from assistant.review.facts import Fact, comparable, facts_agree, parse_number, to_chinese
+from assistant.review.names import ORG_SUFFIXES, pos_tokens
 
 _NON_CONTENT = re.compile(r"[^\w+%]|_")
+# Function characters that paraphrases add or drop freely; they say nothing a source must back.
+_FUNCTION_CHARS = re.compile("[的了着过并和与及而已均都共也又还把被等]")
 CONTEXT_CHARS = 6
 MIN_CONTEXT_SHARED = 2  # shared context bigrams/chars for two differing facts to be "the same slot"
 
@@ -26,8 +29,8 @@ def content(text: str) -> str:
 
 
 def bigrams(text: str) -> set[str]:
-    """Character bigrams of the content of ``text`` (a single character counts as itself)."""
-    t = content(text)
+    """Character bigrams of the content of ``text``, function characters (的/了/并 …) dropped."""
+    t = _FUNCTION_CHARS.sub("", content(text))
     if len(t) == 1:
         return {t}
     return {t[i : i + 2] for i in range(len(t) - 1)}
@@ -44,6 +47,30 @@ def masked_bigrams(text: str, facts: list[Fact]) -> set[str]:
         pos = max(pos, f.end)
     out |= bigrams(text[pos:])
     return out
+
+
+def masked_words(text: str, facts: list[Fact]) -> list[str]:
+    """The claim's words of two or more characters outside the fact spans (jieba), in order."""
+    pieces, pos = [], 0
+    for f in sorted(facts, key=lambda f: f.start):
+        if f.kind != "quote":
+            pieces.append(text[pos : f.start])
+            pos = max(pos, f.end)
+    pieces.append(text[pos:])
+    words: list[str] = []
+    for piece in pieces:
+        for word, _, _, _ in pos_tokens(content(piece)):
+            if len(_FUNCTION_CHARS.sub("", word)) >= 2 and word not in words:
+                words.append(word)
+    return words
+
+
+def word_coverage(words: list[str], source: str) -> float:
+    """Share of ``words`` found verbatim in ``source`` (1.0 when there are none)."""
+    if not words:
+        return 1.0
+    found = content(source)
+    return sum(w in found for w in words) / len(words)
 
 
 def coverage(claim_bigrams: set[str], source_bigrams: set[str]) -> float:
@@ -63,7 +90,9 @@ def context_match(d_text: str, d: Fact, s_text: str, s: Fact) -> int:
     """How many context bigrams (left with left, right with right) two facts share."""
     dl, dr = _context(d_text, d)
     sl, sr = _context(s_text, s)
-    return len(bigrams(dl) & bigrams(sl)) * bool(dl and sl) + len(bigrams(dr) & bigrams(sr)) * bool(dr and sr)
+    return len(bigrams(dl) & bigrams(sl)) * bool(dl and sl) + len(bigrams(dr) & bigrams(sr)) * bool(
+        dr and sr
+    )
 
 
 @dataclass
@@ -86,7 +115,9 @@ def _bare_numeral_backs(fact: Fact, d_text: str, s_text: str) -> bool:
     return any(re.search(re.escape(f) + r"\W?" + re.escape(noun), s_text) for f in forms)
 
 
-def pair_facts(d_text: str, d_facts: list[Fact], s_text: str, s_facts: list[Fact], wider: list[Fact]) -> Pairing:
+def pair_facts(
+    d_text: str, d_facts: list[Fact], s_text: str, s_facts: list[Fact], wider: list[Fact]
+) -> Pairing:
     """Pair draft facts (numbers, percentages, dates, weekdays) with the source window's.
 
     ``wider`` are the facts of the whole passage: an agreeing fact there also backs the draft,
@@ -107,7 +138,10 @@ def pair_facts(d_text: str, d_facts: list[Fact], s_text: str, s_facts: list[Fact
             left.append(d)
     for d in left:
         rivals = [s for s in pool if comparable(d, s)]
-        scored = sorted(((context_match(d_text, d, s_text, s), i, s) for i, s in enumerate(rivals)), key=lambda t: (-t[0], t[1]))
+        scored = sorted(
+            ((context_match(d_text, d, s_text, s), i, s) for i, s in enumerate(rivals)),
+            key=lambda t: (-t[0], t[1]),
+        )
         if scored and scored[0][0] >= MIN_CONTEXT_SHARED:
             conflicts.append((d, scored[0][2]))
             pool.remove(scored[0][2])
@@ -123,14 +157,20 @@ def pair_facts(d_text: str, d_facts: list[Fact], s_text: str, s_facts: list[Fact
 
 
 def _is_name(word: str, flag: str) -> bool:
-    if len(word) < 2:
+    if len(word) < 2 or word.endswith(("干部", "党员", "群众")):
         return False
-    return flag in ("nr", "nt", "ns") or (len(word) >= 3 and flag in ("n", "nz") and word.endswith(ORG_SUFFIXES))
+    return flag in ("nr", "nt", "ns") or (
+        len(word) >= 3 and flag in ("n", "nz") and word.endswith(ORG_SUFFIXES)
+    )
 
 
 def _name_tokens(text: str, a: int, b: int) -> list[tuple[str, int, int]]:
     """Name tokens of ``text`` overlapping [a, b)."""
-    return [(w, s, e) for w, f, s, e in pos_tokens(text) if s < max(b, a + 1) and e > a and _is_name(w, f)]
+    return [
+        (w, s, e)
+        for w, f, s, e in pos_tokens(text)
+        if s < max(b, a + 1) and e > a and _is_name(w, f)
+    ]
 
 
 def _has_number(span: str) -> bool:
@@ -153,19 +193,22 @@ def name_conflicts(draft: str, source: str, min_anchor: int = 2) -> list[tuple[s
             continue
         before = ops[n - 1] if n else None
         after = ops[n + 1] if n + 1 < len(ops) else None
-        anchored_left = before is not None and before[0] == "equal" and before[2] - before[1] >= min_anchor
-        anchored_right = after is not None and after[0] == "equal" and after[2] - after[1] >= min_anchor
+        anchored_left = (
+            before is not None and before[0] == "equal" and before[2] - before[1] >= min_anchor
+        )
+        anchored_right = (
+            after is not None and after[0] == "equal" and after[2] - after[1] >= min_anchor
+        )
         if not (anchored_left and anchored_right):
             continue
         d_span, s_span = d[i1:i2], s[j1:j2]
         if _has_number(d_span) or _has_number(s_span) or max(len(d_span), len(s_span)) > 8:
             continue
         if tag == "replace":
-            names = _name_tokens(d, i1, i2) or _name_tokens(s, j1, j2)
-            if names:
-                dn = _name_tokens(d, i1, i2)
-                sn = _name_tokens(s, j1, j2)
-                out.append((dn[0][0] if dn else d_span, sn[0][0] if sn else s_span))
+            # Both sides must be names: 凌丽 vs 顾吟, 南京(监狱) vs 盐城(监狱), 市场监督管理局 vs 政务服务办公室.
+            dn, sn = _name_tokens(d, i1, i2), _name_tokens(s, j1, j2)
+            if dn and sn:
+                out.append((dn[0][0], sn[0][0]))
         elif len(s_span) >= 2 and tag == "insert":  # the source has a word the draft's name lacks
             for word, a, b in _name_tokens(s, j1, j2):
                 if a < j1 and b > j2:

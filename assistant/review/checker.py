@@ -20,7 +20,8 @@ from typing import Any
 
 from assistant.retrieval.base import Hit
 from assistant.review import align
-from assistant.review.facts import Fact, extract_facts, extract_quotes, extract_wenhao
+from assistant.review.facts import Fact, extract_facts, extract_quotes, extract_wenhao, facts_agree
+from assistant.review.polarity import polarity_markers
 from assistant.review.sentences import is_claim, split_draft
 from core.normalize import normalize
 from index.chunking import split_sentences
@@ -37,6 +38,7 @@ HARNESS_LABEL = {
 SUPPORT_COVERAGE = 0.65
 CONTRADICT_COVERAGE = 0.6
 QUOTE_SIMILARITY = 0.34
+POLARITY_COVERAGE = 0.5
 WINDOW_GAIN = 0.1  # a two-sentence window must add this much coverage to beat one sentence
 
 
@@ -98,20 +100,32 @@ def _windows(hit: Hit) -> list[str]:
     return sents + [sents[i] + sents[i + 1] for i in range(len(sents) - 1)]
 
 
+def _about(hit: Hit) -> str:
+    """The passage's title and organisation: the subject a draft sentence often names only there."""
+    return normalize(f"{hit.title or ''}|{hit.metadata.get('org') or ''}")
+
+
+def window_score(bigrams: set[str], words: list[str], window: str, about: str) -> float:
+    """Mean of character-bigram and word coverage of the claim by ``window`` (+ title/org)."""
+    by_bigrams = align.coverage(bigrams, align.bigrams(window) | align.bigrams(about))
+    return (by_bigrams + align.word_coverage(words, window + "|" + about)) / 2
+
+
 def best_window(claim: str, facts: list[Fact], hits: list[Hit]) -> _Window | None:
     """The source sentence (or adjacent pair) that holds most of the claim's words."""
     wanted = align.masked_bigrams(claim, facts)
+    words = align.masked_words(claim, facts)
     best: _Window | None = None
     for hit in hits:
-        title = align.bigrams(normalize(hit.title or ""))
+        about = _about(hit)
         for w in _windows(hit):
-            score = align.coverage(wanted, align.bigrams(w) | title)
+            score = window_score(wanted, words, w, about)
             single = "。" not in w[:-1] and "；" not in w[:-1]
             penalty = 0.0 if single else WINDOW_GAIN
             if best is None or score - penalty > best.score + 1e-9:
                 best = _Window(w, hit, score - penalty)
     if best is not None:
-        best.score = align.coverage(wanted, align.bigrams(best.text) | align.bigrams(normalize(best.hit.title or "")))
+        best.score = window_score(wanted, words, best.text, _about(best.hit))
     return best
 
 
@@ -131,11 +145,50 @@ def _compare_quotes(claim: str, window: str, passages: list[str]) -> tuple[list,
             continue
         pool = extract_wenhao(window) if q.kind == "wenhao" else src_quotes
         rival = max(pool, key=lambda s: _similar(q.key, s.key), default=None)
-        if rival is not None and (q.kind == "wenhao" or _similar(q.key, rival.key) >= QUOTE_SIMILARITY):
+        if rival is not None and (
+            q.kind == "wenhao" or _similar(q.key, rival.key) >= QUOTE_SIMILARITY
+        ):
             conflicts.append((q.kind, q.text, rival.text))
         else:
             unbacked.append((q.kind, q.text))
     return matched, conflicts, unbacked
+
+
+def _quote_next_to(text: str, f: Fact) -> str | None:
+    """The key of a quote right after (18个“书记项目”) or right before (“书记项目”18个) a number."""
+    for q in extract_quotes(text):
+        if q.start == f.end or q.end == f.start:
+            return q.key
+    return None
+
+
+def _quote_anchored(claim: str, facts: list[Fact], passages: list[str]) -> dict[Fact, Fact | None]:
+    """Counts tied to a quoted name, checked wherever the passages name it: draft fact → the source's
+    fact of the same unit next to the same quote (or None when the passages never count it)."""
+    out: dict[Fact, Fact | None] = {}
+    for f in facts:
+        key = _quote_next_to(claim, f) if f.kind == "number" else None
+        if key is None:
+            continue
+        for p in passages:
+            for s in extract_facts(p):
+                if s.kind == "number" and s.unit == f.unit and _quote_next_to(p, s) == key:
+                    if out.get(f) is None or facts_agree(f, s):
+                        out[f] = s
+    return out
+
+
+def _retrieve(sentence: str, claim: str, retriever: Any, k: int) -> list[Hit]:
+    """The sentence's top-k passages, plus the best two for each quoted name in it (a strong key)."""
+    hits = list(retriever.retrieve(sentence, k=k))
+    seen = {h.chunk_id for h in hits}
+    for q in extract_quotes(claim):
+        if len(q.key) >= 2:
+            for h in retriever.retrieve(q.key, k=2):
+                if h.chunk_id not in seen:
+                    seen.add(h.chunk_id)
+                    hits.append(h)
+    return hits
 
 
 def _weak(f: Fact) -> bool:
@@ -143,7 +196,9 @@ def _weak(f: Fact) -> bool:
     return f.kind == "number" and f.value == 1 and f.text.startswith(("一", "第一"))
 
 
-def check_sentence(sentence: str, retriever: Any, k: int = 5, *, start: int = 0, end: int | None = None) -> Verdict:
+def check_sentence(
+    sentence: str, retriever: Any, k: int = 5, *, start: int = 0, end: int | None = None
+) -> Verdict:
     """Verdict for one draft sentence against the top ``k`` passages of ``retriever``."""
     end = len(sentence) + start if end is None else end
     verdict = Verdict(sentence, start, end, "not_claim")
@@ -152,26 +207,42 @@ def check_sentence(sentence: str, retriever: Any, k: int = 5, *, start: int = 0,
         return verdict
     claim = normalize(sentence)
     facts = extract_facts(claim)
-    hits = retriever.retrieve(sentence, k=k)
+    hits = _retrieve(sentence, claim, retriever, k)
     window = best_window(claim, facts, hits)
     if window is None:
         verdict.label, verdict.reason = "unsupported", "资料库中没有找到相关内容"
         return verdict
-    verdict.hit, verdict.source_sentence, verdict.similarity = window.hit, window.text, round(window.score, 3)
+    verdict.hit, verdict.source_sentence, verdict.similarity = (
+        window.hit,
+        window.text,
+        round(window.score, 3),
+    )
     passages = [normalize(h.text) for h in hits]
     wider = [f for p in passages for f in extract_facts(p)]
     pairing = align.pair_facts(claim, facts, window.text, extract_facts(window.text), wider)
     q_matched, q_conflicts, q_unbacked = _compare_quotes(claim, window.text, passages)
+    anchored = {d: s for d, s in _quote_anchored(claim, facts, passages).items() if s is not None}
+    strong = [(d, s) for d, s in anchored.items() if not facts_agree(d, s)]
+    pairing.unmatched = [f for f in pairing.unmatched if f not in anchored]
+    pairing.conflicts = [(d, s) for d, s in pairing.conflicts if d not in anchored] + strong
+    pairing.matched += [(d, s) for d, s in anchored.items() if facts_agree(d, s)]
     names = align.name_conflicts(claim, window.text)
     verdict.matched = [(d.kind, d.text, s.text) for d, s in pairing.matched] + q_matched
     verdict.differences = [(d.kind, d.text, s.text) for d, s in pairing.conflicts] + q_conflicts
     verdict.differences += [("name", d, s) for d, s in names]
+    polar = []
+    if not verdict.differences and window.score >= POLARITY_COVERAGE:
+        polar = polarity_markers(claim, window.text)
+        verdict.differences += [("polarity", w, "") for w in polar]
     verdict.unbacked = [(f.kind, f.text) for f in pairing.unmatched if not _weak(f)] + q_unbacked
-    if verdict.differences and window.score >= CONTRADICT_COVERAGE:
+    if strong or polar or (verdict.differences and window.score >= CONTRADICT_COVERAGE):
         verdict.label = "contradicted"
         verdict.reason = "；".join(f"草稿“{d}”，来源“{s}”" for _, d, s in verdict.differences)
     elif window.score < SUPPORT_COVERAGE:
-        verdict.label, verdict.reason = "unsupported", f"来源中最接近的句子只覆盖了 {window.score:.0%} 的内容"
+        verdict.label, verdict.reason = (
+            "unsupported",
+            f"来源中最接近的句子只覆盖了 {window.score:.0%} 的内容",
+        )
     elif verdict.unbacked:
         verdict.label = "unsupported"
         verdict.reason = "来源中没有：" + "、".join(t for _, t in verdict.unbacked)

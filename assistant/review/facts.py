@@ -10,11 +10,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from core.normalize import normalize
 
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _CN_NUM = "零〇一二两三四五六七八九十百千万亿"
@@ -39,7 +51,9 @@ _PRE = "超过|多达|将近|不到|不足|大约|逾|近|约|超"
 _MID = "余|多"
 _POST = "以上|以下|以内|左右|上下"
 
-_PERCENT_RE = re.compile(rf"(?:(?P<pre>{_PRE}))?(?:百分之(?P<cn>[{_CN_NUM}点]+)|(?P<num>\d+(?:\.\d+)?)%)(?P<post>{_POST})?")
+_PERCENT_RE = re.compile(
+    rf"(?:(?P<pre>{_PRE}))?(?:百分之(?P<cn>[{_CN_NUM}点]+)|(?P<num>\d+(?:\.\d+)?)%)(?P<post>{_POST})?"
+)
 _DATE_RE = re.compile(
     r"(?:(?P<y>\d{4}|[〇零一二三四五六七八九]{4})年(?!代)(?P<fy>度)?)?"
     r"(?:(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月(?:份)?)?"
@@ -49,13 +63,13 @@ _WEEKDAY_RE = re.compile(r"(?:周|星期|礼拜)(?P<w>[一二三四五六日天]
 _COUNT_RE = re.compile(
     rf"(?P<ord>第)?(?:(?P<pre>{_PRE}))?(?P<num>{_NUM})(?P<mid>{_MID})?(?P<unit>{_UNIT})?(?P<post>{_POST})?"
 )
-_WENHAO_RE = re.compile(r"(?P<org>[\u4e00-\u9fff]{1,8})?[〔\[(（【](?P<y>\d{4})[〕\])）】](?P<n>\d+)号")
+_WENHAO_RE = re.compile(
+    r"(?P<org>[\u4e00-\u9fff]{1,8})?[〔\[(（【](?P<y>\d{4})[〕\])）】](?P<n>\d+)号"
+)
 _QUOTE_PAIRS = {"“": "”", "「": "」", "《": "》", "『": "』", '"': '"', "‘": "’", "〈": "〉"}
-_QUOTE_RE = re.compile(r"“([^“”]{1,40})”|「([^「」]{1,40})」|《([^《》]{1,60})》|『([^『』]{1,40})』|\"([^\"]{1,40})\"")
-ORG_SUFFIXES = (
-    "党委", "党组", "党支部", "支部", "工委", "纪委", "委员会", "局", "委", "部", "办", "厅", "院", "室", "中心",
-    "大学", "学院", "学校", "监狱", "公司", "集团", "协会", "政府", "街道", "社区", "分局", "所", "队", "站",
-)  # fmt: skip
+_QUOTE_RE = re.compile(
+    r"“([^“”]{1,40})”|「([^「」]{1,40})」|《([^《》]{1,60})》|『([^『』]{1,40})』|\"([^\"]{1,40})\""
+)
 
 
 @dataclass(frozen=True)
@@ -164,7 +178,10 @@ def numbers_agree(a: Fact, b: Fact) -> bool:
     if a.qualifier and b.qualifier:
         if a.qualifier == b.qualifier:
             return abs(a.value - b.value) < 1e-9
-        (lo1, hi1), (lo2, hi2) = value_range(a.value, a.qualifier), value_range(b.value, b.qualifier)
+        (lo1, hi1), (lo2, hi2) = (
+            value_range(a.value, a.qualifier),
+            value_range(b.value, b.qualifier),
+        )
         return lo1 <= hi2 and lo2 <= hi1
     if a.qualifier or b.qualifier:
         approx, exact = (a, b) if a.qualifier else (b, a)
@@ -209,7 +226,7 @@ def quote_spans(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+def inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
@@ -224,7 +241,7 @@ def extract_dates(text: str, taken: list[tuple[int, int]]) -> list[Fact]:
     """Years, months and days: ``二〇二一年`` = ``2021年``; ``2021年度`` is the year 2021."""
     out = []
     for m in _DATE_RE.finditer(text):
-        if m.start() == m.end() or _inside(m.start(), taken):
+        if m.start() == m.end() or inside(m.start(), taken):
             continue
         y, mo, d = _date_part(m.group("y")), _date_part(m.group("m")), _date_part(m.group("d"))
         if y is None and mo is None:
@@ -250,17 +267,30 @@ def extract_numbers(text: str, taken: list[tuple[int, int]]) -> list[Fact]:
     out: list[Fact] = []
     spans = list(taken)
     for m in _PERCENT_RE.finditer(text):
-        if _inside(m.start(), spans):
+        if inside(m.start(), spans):
             continue
-        value = parse_number(m.group("num")) if m.group("num") else parse_chinese_number(m.group("cn"))
+        value = (
+            parse_number(m.group("num")) if m.group("num") else parse_chinese_number(m.group("cn"))
+        )
         if value is None:
             continue
         q = _qualifier(m.group("pre"), m.group("post"))
-        out.append(Fact("percent", m.group(0), m.start(), m.end(), value=value, unit="%", qualifier=q, key=f"{value:g}%"))
+        out.append(
+            Fact(
+                "percent",
+                m.group(0),
+                m.start(),
+                m.end(),
+                value=value,
+                unit="%",
+                qualifier=q,
+                key=f"{value:g}%",
+            )
+        )
         spans.append((m.start(), m.end()))
     for m in _COUNT_RE.finditer(text):
         start = m.start("num")
-        if _inside(start, spans) or _inside(m.end("num") - 1, spans):
+        if inside(start, spans) or inside(m.end("num") - 1, spans):
             continue
         num, unit = m.group("num"), m.group("unit") or ""
         arabic = num[0].isdigit()
@@ -283,13 +313,38 @@ def extract_numbers(text: str, taken: list[tuple[int, int]]) -> list[Fact]:
             unit = "第" + unit
         q = _qualifier(m.group("pre"), m.group("mid"), m.group("post"))
         begin = m.start("ord") if m.group("ord") else (m.start("pre") if m.group("pre") else start)
-        out.append(Fact("number", text[begin : m.end()], begin, m.end(), value=value, unit=unit, qualifier=q, key=f"{value:g}{unit}"))
+        out.append(
+            Fact(
+                "number",
+                text[begin : m.end()],
+                begin,
+                m.end(),
+                value=value,
+                unit=unit,
+                qualifier=q,
+                key=f"{value:g}{unit}",
+            )
+        )
     # "5、6号线", "第一、二、三所": a bare number followed by 、 takes the next number's unit.
     out.sort(key=lambda f: f.start)
     for i, f in enumerate(out[:-1]):
         nxt = out[i + 1]
-        if f.kind == "number" and not f.unit and nxt.unit and text[f.end : nxt.start] in ("、", "和", "至", "-", "~"):
-            out[i] = Fact("number", f.text, f.start, f.end, value=f.value, unit=nxt.unit, qualifier=f.qualifier, key=f"{f.value:g}{nxt.unit}")
+        if (
+            f.kind == "number"
+            and not f.unit
+            and nxt.unit
+            and text[f.end : nxt.start] in ("、", "和", "至", "-", "~")
+        ):
+            out[i] = Fact(
+                "number",
+                f.text,
+                f.start,
+                f.end,
+                value=f.value,
+                unit=nxt.unit,
+                qualifier=f.qualifier,
+                key=f"{f.value:g}{nxt.unit}",
+            )
     return out
 
 
@@ -298,57 +353,31 @@ def extract_wenhao(text: str) -> list[Fact]:
     out = []
     for m in _WENHAO_RE.finditer(text):
         key = f"〔{m.group('y')}〕{int(m.group('n'))}号"
-        out.append(Fact("wenhao", m.group(0), m.start(), m.end(), key=key, extra={"org": m.group("org") or ""}))
+        out.append(
+            Fact(
+                "wenhao",
+                m.group(0),
+                m.start(),
+                m.end(),
+                key=key,
+                extra={"org": m.group("org") or ""},
+            )
+        )
     return out
 
 
 def extract_quotes(text: str) -> list[Fact]:
     """Quoted names of brands, programmes and documents (“…”, 「…」, 《…》)."""
     return [
-        Fact("quote", text[a:b], a, b, key=_squash(inner)) for a, b, inner in quote_spans(text) if _squash(inner)
+        Fact("quote", text[a:b], a, b, key=_squash(inner))
+        for a, b, inner in quote_spans(text)
+        if _squash(inner)
     ]
 
 
 def _squash(text: str) -> str:
     """Letters, digits and CJK only: the form quotes and names are compared in."""
     return re.sub(r"[^\w+]", "", text).replace("_", "")
-
-
-@lru_cache(maxsize=1)
-def _posseg():
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(60)
-    return jieba.posseg
-
-
-def pos_tokens(text: str) -> list[tuple[str, str, int, int]]:
-    """(word, jieba POS flag, start, end) for ``text``."""
-    out, pos = [], 0
-    for tok in _posseg().cut(text):
-        out.append((tok.word, tok.flag, pos, pos + len(tok.word)))
-        pos += len(tok.word)
-    return out
-
-
-def extract_names(text: str, taken: list[tuple[int, int]] | None = None) -> list[Fact]:
-    """People (jieba ``nr``), organisations (``nt`` or a word ending in 局/委/大学/监狱 …), places (``ns``)."""
-    taken = taken or []
-    out = []
-    for word, flag, a, b in pos_tokens(text):
-        if _inside(a, taken) or len(word) < 2:
-            continue
-        if flag == "nr" and 2 <= len(word) <= 4:
-            kind = "person"
-        elif flag == "nt" or (flag in ("n", "nz", "ns") and len(word) >= 3 and word.endswith(ORG_SUFFIXES)):
-            kind = "org"
-        elif flag == "ns":
-            kind = "place"
-        else:
-            continue
-        out.append(Fact(kind, word, a, b, key=word))
-    return out
 
 
 def extract_facts(text: str, *, names: bool = False) -> list[Fact]:
@@ -364,10 +393,12 @@ def extract_facts(text: str, *, names: bool = False) -> list[Fact]:
     weekdays = [
         Fact("weekday", m.group(0), m.start(), m.end(), key=m.group("w").replace("天", "日"))
         for m in _WEEKDAY_RE.finditer(text)
-        if not _inside(m.start(), taken)
+        if not inside(m.start(), taken)
     ]
     numbers = extract_numbers(text, taken + [(f.start, f.end) for f in dates + weekdays])
     facts = quotes + wenhao + dates + weekdays + numbers
     if names:
+        from assistant.review.names import extract_names
+
         facts += extract_names(text, [(f.start, f.end) for f in facts])
     return sorted(facts, key=lambda f: (f.start, f.end))

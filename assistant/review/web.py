@@ -1,0 +1,127 @@
+"""The web app's 审核 tab: paste or upload a draft, see each sentence coloured by its verdict,
+pick a sentence to see it beside its source with the differing facts marked.
+
+Mounted by ``assistant/web/app.py`` inside its ``gr.Tabs()``: ``build_review_tab(ctx)``.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from assistant.review import report as render
+from assistant.review.checker import ReviewReport, review_text
+from core.errors import AssistantError, ConfigError
+
+MAX_DRAFT_CHARS = 50_000
+
+
+def _terms(ctx) -> Any:
+    """Mined terms of the app's index, or None when the retriever has no index reader (tests)."""
+    from assistant.review.terms import terms_for_reader
+
+    reader = getattr(ctx.retriever(), "reader", None)
+    return terms_for_reader(reader) if reader is not None and hasattr(reader, "store") else None
+
+
+def draft_from(text: str | None, upload: str | None) -> str:
+    """The pasted text, or the uploaded .txt/.docx file's text when nothing was pasted."""
+    if text and text.strip():
+        return text
+    if upload:
+        from assistant.review.cli import read_draft
+
+        return read_draft(str(Path(upload)))
+    raise ConfigError("请粘贴草稿或上传 .txt / .docx 文件")
+
+
+def choice_label(n: int, v) -> str:
+    """Dropdown label of one sentence: number, verdict, the sentence's first characters."""
+    snippet = v.sentence if len(v.sentence) <= 24 else v.sentence[:24] + "…"
+    return f"{n}. [{render.LABEL_ZH[v.label]}] {snippet}"
+
+
+def detail_html(result: ReviewReport | None, choice: str | None) -> str:
+    """The chosen sentence beside its source passage, differing facts in <mark>."""
+    if result is None or not choice:
+        return ""
+    n = int(choice.split(".", 1)[0]) - 1
+    if not 0 <= n < len(result.verdicts):
+        return ""
+    v = result.verdicts[n]
+    table = (
+        '<table class="rv-detail" border="1" cellpadding="6" style="border-collapse:collapse;width:100%">'
+        "<tr><th>草稿</th><th>来源</th><th>说明</th></tr>" + render.verdict_html(v) + "</table>"
+    )
+    passage = ""
+    if v.hit is not None:
+        values = [s for _, _, s in v.differences]
+        passage = (
+            f"<details open><summary>来源段落：{html.escape(render._citation(v))}</summary>"
+            f'<div style="white-space:pre-wrap">{render.highlight(v.hit.text, values)}</div></details>'
+        )
+    return table + passage
+
+
+def run_review(
+    ctx, text: str | None, upload: str | None
+) -> tuple[str, str, list[str], ReviewReport]:
+    """Totals HTML, the coloured draft, dropdown choices and the report (kept in gr.State)."""
+    draft = draft_from(text, upload)
+    if len(draft) > MAX_DRAFT_CHARS:
+        raise ConfigError(
+            f"草稿过长（{len(draft)} 字），请分段审核（每次不超过 {MAX_DRAFT_CHARS} 字）"
+        )
+    result = review_text(draft, ctx.retriever(), terms=_terms(ctx))
+    totals = f"<p><b>{html.escape(render.totals_line(result))}</b></p>"
+    if result.term_issues:
+        items = "".join(
+            f"<li>“{html.escape(i.found)}” → “{html.escape(i.expected)}”：{html.escape(i.reason)}</li>"
+            for i in result.term_issues
+        )
+        totals += f"<ul class='rv-terms'>{items}</ul>"
+    choices = [
+        choice_label(n, v) for n, v in enumerate(result.verdicts, start=1) if v.label != "not_claim"
+    ]
+    return totals, render.draft_html(result), choices, result
+
+
+def build_review_tab(ctx) -> None:
+    """Add the 审核 tab to the Blocks being built (call inside ``with gr.Tabs():``)."""
+    import gradio as gr
+
+    def on_review(text, upload):
+        try:
+            totals, draft, choices, result = run_review(ctx, text, upload)
+        except AssistantError as exc:
+            raise gr.Error(str(exc), title="错误", print_exception=False) from exc
+        first = choices[0] if choices else None
+        return (
+            totals,
+            draft,
+            gr.update(choices=choices, value=first),
+            detail_html(result, first),
+            result,
+        )
+
+    with gr.Tab("审核", id="review"):
+        with gr.Row():
+            with gr.Column(scale=3):
+                text = gr.Textbox(
+                    label="草稿", lines=10, placeholder="粘贴要审核的文稿……", elem_id="review-text"
+                )
+                upload = gr.File(
+                    file_types=[".txt", ".docx"],
+                    label="或上传 .txt / .docx",
+                    elem_id="review-upload",
+                )
+                button = gr.Button("审核", variant="primary", elem_id="review-run")
+            with gr.Column(scale=4):
+                totals = gr.HTML(elem_id="review-totals")
+                draft = gr.HTML(elem_id="review-draft")
+        pick = gr.Dropdown(choices=[], label="选择句子查看来源", elem_id="review-pick")
+        detail = gr.HTML(elem_id="review-detail")
+        state = gr.State(None)
+    button.click(on_review, [text, upload], [totals, draft, pick, detail, state])
+    pick.change(detail_html, [state, pick], [detail])
