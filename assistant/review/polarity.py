@@ -18,4 +18,6 @@ ABSOLUTES = frozenset("毫无 从不 绝不 丝毫".split())
 def polarity_markers(claim: str, source: str) -> list[str]:
     """Negation or absolute words of ``claim`` that ``source`` does not contain."""
     words = [w for w, _, _, _ in pos_tokens(claim)]
-    return [w for w in dict.fromkeys(words) if (w in NEGATIONS or w in ABSOLUTES) and w not in source]
+    return [
+        w for w in dict.fromkeys(words) if (w in NEGATIONS or w in ABSOLUTES) and w not in source
+    ]

@@ -26,7 +26,8 @@ COLOURS = {
 COMMENT_AUTHOR = "审核助手"
 
 
-def _citation(v: Verdict) -> str:
+def citation(v: Verdict) -> str:
+    """Where the verdict's source passage comes from: title > section path (or the file)."""
     if v.hit is None:
         return ""
     where = " > ".join(p for p in (v.hit.title, v.hit.section_path) if p)
@@ -54,6 +55,7 @@ def to_json(report: ReviewReport) -> str:
         "totals": report.totals,
         "verdicts": [verdict_dict(v) for v in report.verdicts],
         "term_issues": [asdict(i) for i in report.term_issues],
+        "notices": list(report.notices),
     }
     return json.dumps(data, ensure_ascii=False, indent=2)
 
@@ -73,9 +75,13 @@ def totals_line(report: ReviewReport) -> str:
 
 def to_markdown(report: ReviewReport) -> str:
     """A Markdown report: totals, then one entry per checked sentence, then terminology issues."""
-    lines = [f"# 文稿审核报告\n\n{totals_line(report)}\n"]
+    lines = [f"# 文稿审核报告\n\n{totals_line(report)}\n"] + [
+        f"> {_md(n)}\n" for n in report.notices
+    ]
     for n, v in enumerate(report.verdicts, start=1):
         lines.append(f"## {n}. {LABEL_ZH[v.label]}\n\n> {_md(v.sentence)}\n")
+        if v.reason and v.label != "supported":
+            lines.append(f"- 说明：{_md(v.reason)}")
         if v.differences:
             lines += [
                 f"- {_md(kind)}：草稿 **{_md(d)}**，来源 **{_md(s)}**"
@@ -84,7 +90,7 @@ def to_markdown(report: ReviewReport) -> str:
         if v.unbacked:
             lines.append("- 来源中没有：" + "、".join(_md(t) for _, t in v.unbacked))
         if v.source_sentence:
-            lines.append(f"- 来源（{_md(_citation(v))}）：{_md(v.source_sentence)}")
+            lines.append(f"- 来源（{_md(citation(v))}）：{_md(v.source_sentence)}")
         if v.second_opinion:
             lines.append(f"- 模型的第二意见（仅供参考）：{_md(v.second_opinion)}")
         lines.append("")
@@ -136,7 +142,7 @@ def verdict_html(v: Verdict) -> str:
     rows = [
         f'<td style="background:{COLOURS[v.label]}"><b>{html.escape(LABEL_ZH[v.label])}</b><br>'
         f"{highlight(v.sentence, draft_vals)}</td>",
-        f"<td>{highlight(v.source_sentence, source_vals)}<br><small>{html.escape(_citation(v))}</small></td>",
+        f"<td>{highlight(v.source_sentence, source_vals)}<br><small>{html.escape(citation(v))}</small></td>",
     ]
     extra = html.escape(v.reason)
     if v.second_opinion:
@@ -153,8 +159,10 @@ def to_html(report: ReviewReport) -> str:
     )
     return (
         '<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>文稿审核报告</title></head><body>'
-        f"<h1>文稿审核报告</h1><p>{html.escape(totals_line(report))}</p>{draft_html(report)}"
-        '<h2>逐句核对</h2><table border="1" cellpadding="4" style="border-collapse:collapse">'
+        f"<h1>文稿审核报告</h1><p>{html.escape(totals_line(report))}</p>"
+        + "".join(f"<p>{html.escape(n)}</p>" for n in report.notices)
+        + draft_html(report)
+        + '<h2>逐句核对</h2><table border="1" cellpadding="4" style="border-collapse:collapse">'
         f"<tr><th>草稿</th><th>来源</th><th>说明</th></tr>{table}</table>"
         + (f"<h2>提法</h2><ul>{terms}</ul>" if terms else "")
         + "</body></html>"
@@ -202,7 +210,7 @@ def to_docx(report: ReviewReport, path: Path) -> Path:
 def _comment(v: Verdict) -> str:
     text = f"{LABEL_ZH[v.label]}：{v.reason}"
     if v.source_sentence:
-        text += f"\n来源（{_citation(v)}）：{v.source_sentence}"
+        text += f"\n来源（{citation(v)}）：{v.source_sentence}"
     if v.second_opinion:
         text += f"\n模型的第二意见（仅供参考）：{v.second_opinion}"
     return text

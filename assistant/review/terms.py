@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from core.normalize import normalize
 
 NUMERALS = "一二两三四五六七八九十双"
+MIN_UNQUOTED_USES = 2
 KNOWN_FORMULAS = (
     "三会一课", "两学一做", "一岗双责", "三严三实", "四个意识", "四个自信", "两个维护", "两个确立",
     "四个全面", "五位一体", "四风", "三重一大", "两个责任",
@@ -65,10 +66,14 @@ def mine_terms(texts: Iterable[str]) -> TermSet:
             if _COUNTED.match(term) or _ALTERNATING.fullmatch(term):
                 found.formulas.add(term)
         for m in _ALTERNATING.finditer(text):
-            found.formulas.add(m.group(0))
             found.terms[m.group(0)] += 1
         for m in _BRAND.finditer(text):
             found.terms[m.group(0)] += 1
+    # Unquoted 三会一课-shaped strings count once used twice (十届三中 once is a fragment),
+    # and not reduplications (一条一条).
+    for term, n in found.terms.items():
+        if n >= MIN_UNQUOTED_USES and _ALTERNATING.fullmatch(term) and term[:2] != term[2:]:
+            found.formulas.add(term)
     return found
 
 
@@ -117,11 +122,17 @@ def check_terms(text: str, terms: TermSet) -> list[TermIssue]:
             )
         )
     taken = {(i.start, i.end) for i in issues}
+    # Known expressions written correctly: nothing inside them is a variant (三个一 in 三个一线).
+    correct = [
+        (m.start(), m.end()) for t in terms.formulas for m in re.finditer(re.escape(t), norm)
+    ]
     for formula in sorted(terms.formulas, key=len, reverse=True):
         n = len(formula)
         for i in range(len(norm) - n + 1):
             window = norm[i : i + n]
             if window[0] not in NUMERALS or (i, i + n) in taken or window in terms:
+                continue
+            if any(a < i + n and i < b for a, b in correct):
                 continue
             if _numeral_variant(window, formula):
                 reason = f"固定提法“{formula}”的数字不对"

@@ -58,7 +58,7 @@ def detail_html(result: ReviewReport | None, choice: str | None) -> str:
     if v.hit is not None:
         values = [s for _, _, s in v.differences]
         passage = (
-            f"<details open><summary>来源段落：{html.escape(render._citation(v))}</summary>"
+            f"<details open><summary>来源段落：{html.escape(render.citation(v))}</summary>"
             f'<div style="white-space:pre-wrap">{render.highlight(v.hit.text, values)}</div></details>'
         )
     return table + passage
@@ -74,7 +74,13 @@ def run_review(
             f"草稿过长（{len(draft)} 字），请分段审核（每次不超过 {MAX_DRAFT_CHARS} 字）"
         )
     result = review_text(draft, ctx.retriever(), terms=_terms(ctx))
+    chat = ctx.chat() if hasattr(ctx, "chat") else None
+    if chat is not None:
+        from assistant.review.second_opinion import add_second_opinions
+
+        add_second_opinions(result, chat)
     totals = f"<p><b>{html.escape(render.totals_line(result))}</b></p>"
+    totals += "".join(f"<p class='rv-notice'>{html.escape(n)}</p>" for n in result.notices)
     if result.term_issues:
         items = "".join(
             f"<li>“{html.escape(i.found)}” → “{html.escape(i.expected)}”：{html.escape(i.reason)}</li>"

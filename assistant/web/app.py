@@ -1,4 +1,4 @@
-"""The Gradio app: a 对话 tab (ask and draft with cited sources) and a 文档库 tab (library)."""
+"""The Gradio app: 对话 (ask and draft with cited sources), 文档库 (library) and 审核 (review) tabs."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.review.web import build_review_tab
 from assistant.web import library, render
 from assistant.web.chat import ALL, MODES, View, stream_answer
 from assistant.web.context import AppContext
@@ -165,6 +166,7 @@ def build_app(
                 with gr.Row():
                     delete_btn = gr.Button("删除所选", variant="stop", elem_id="delete")
                     refresh_btn = gr.Button("刷新", elem_id="refresh")
+            build_review_tab(ctx)
 
         chat_in = [question, mode, org, year, genre]
         chat_out = [answer, label, notices, sources, docx_btn, md_btn]

@@ -4,7 +4,14 @@ import pytest
 
 from core.settings import Settings
 from evals.pipelines import PreparedCorpus
-from evals.runner import evaluate, order_hits, run_eval, score_item, trivial_checker
+from evals.runner import (
+    TRIVIAL_CHECKER_NAME,
+    evaluate,
+    order_hits,
+    run_eval,
+    score_item,
+    trivial_checker,
+)
 from evals.sets import QARow, load_set
 
 QA_ROWS = [
@@ -156,6 +163,8 @@ def test_review_run_uses_trivial_checker_and_says_so(
         settings,
         pipelines=["bm25"],
         retriever_factory=lambda prepared: lambda name: lexical_retriever(prepared.docs),
+        checker=trivial_checker,
+        checker_name=TRIVIAL_CHECKER_NAME,
     )
     assert metrics["checker"] == "trivial"
     review = metrics["pipelines"]["bm25"]["review"]

@@ -45,3 +45,16 @@ def test_terms_are_mined_from_the_index_once_per_generation(seed_reader):
     first = terms_for_reader(seed_reader)
     assert "城市好管家" in first.terms and "四零服务" in first.terms
     assert terms_for_reader(seed_reader) is first
+
+
+def test_unquoted_fragments_and_reduplications_are_not_formulas():
+    terms = mine_terms(
+        ["党的十届三中全会", "一条一条抓落实，一条一条抓落实", "坚持两保一调，实行两保一调"]
+    )
+    assert "十届三中" not in terms.formulas and "一条一条" not in terms.formulas
+    assert "两保一调" in terms.formulas
+    assert check_terms("党的十届四中全会", terms) == []
+    assert [
+        (i.found, i.expected)
+        for i in check_terms("三个一线要坚持", mine_terms(["“三个一线”和“七个一”"]))
+    ] == []
