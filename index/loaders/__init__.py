@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -20,10 +21,20 @@ from index.types import LoadedText
 DEFAULT_MAX_BYTES = 50 * 2**20
 LEGACY_DOC = "old .doc format is not supported; save as .docx"
 
+_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE)
+
+
+def load_markdown(path: Path) -> LoadedText:
+    """A text file whose ATX heading marks (``# 标题``) are dropped, keeping the heading text."""
+    loaded = load_text(path)
+    loaded.text = _MD_HEADING.sub("", loaded.text)
+    return loaded
+
+
 LOADERS: dict[str, Callable[[Path], LoadedText]] = {
     ".txt": load_text,
-    ".md": load_text,
-    ".markdown": load_text,
+    ".md": load_markdown,
+    ".markdown": load_markdown,
     ".html": load_html,
     ".htm": load_html,
     ".docx": load_docx,

@@ -395,3 +395,13 @@ def test_truncated_pdf_is_damaged(tmp_path):
     with pytest.raises(LoadError) as info:
         load_file(path)
     assert info.value.reason == "damaged PDF"
+
+
+def test_markdown_heading_marks_dropped(tmp_path):
+    from index.loaders import load_file
+
+    md = tmp_path / "r.md"
+    md.write_text("# 关于党建工作的思考\n\n## 一、基本情况\n正文第一段。#不是标题\n", encoding="utf-8")
+    text = load_file(md).text
+    assert text.splitlines()[0] == "关于党建工作的思考"
+    assert "一、基本情况" in text.splitlines() and "正文第一段。#不是标题" in text
