@@ -25,7 +25,12 @@ def _private_data_dir(tmp_path_factory, monkeypatch, _model_dir):
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(data))
     monkeypatch.setenv("ASSISTANT_MODEL_DIR", str(_model_dir))
     monkeypatch.delenv("ASSISTANT_CONFIG", raising=False)
-    for var in ("ASSISTANT_LLM_BASE_URL", "ASSISTANT_LLM_API_KEY", "ASSISTANT_CHROMA_URL", "ASSISTANT_EMBEDDER"):
+    for var in (
+        "ASSISTANT_LLM_BASE_URL",
+        "ASSISTANT_LLM_API_KEY",
+        "ASSISTANT_CHROMA_URL",
+        "ASSISTANT_EMBEDDER",
+    ):
         monkeypatch.delenv(var, raising=False)
     return data
 
@@ -72,7 +77,9 @@ def _snapshot(settings, embedder) -> dict:
         return {
             "docs": docs,
             "unfinished": cat.unfinished(),
-            "sources": sorted((p, d.doc_id) for d in cat.documents() for p in cat.paths_of(d.doc_id)),
+            "sources": sorted(
+                (p, d.doc_id) for d in cat.documents() for p in cat.paths_of(d.doc_id)
+            ),
             "catalog_chunks": sorted(cid for cid, _, _ in cat.done_chunk_tokens()),
             "chroma_chunks": sorted(store.vectors.ids()),
             "keyword_chunks": sorted(store.keyword_index().chunk_ids),
@@ -85,3 +92,24 @@ def _snapshot(settings, embedder) -> dict:
 def index_snapshot():
     """``index_snapshot(settings, embedder)`` → a dict that two equal indexes share."""
     return _snapshot
+
+
+@pytest.fixture(scope="session")
+def seed_reader(tmp_path_factory, seeds_dir):
+    """A real index of the five seed reports built once with the hash embedder (read-only use)."""
+    import shutil
+
+    from assistant.retrieval.reader import IndexReader
+    from core.settings import Settings
+    from index.embedders.hash import HashEmbedder
+    from index.pipeline import ingest_paths
+
+    folder = tmp_path_factory.mktemp("seed-reports")
+    for f in seeds_dir.glob("*.txt"):
+        shutil.copy(f, folder / f.name)
+    settings = Settings(data_dir=tmp_path_factory.mktemp("seed-index"), embedder="hash")
+    embedder = HashEmbedder()
+    ingest_paths([folder], settings, embedder=embedder)
+    reader = IndexReader(settings, embedder)
+    yield reader
+    reader.close()

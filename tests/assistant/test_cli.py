@@ -12,10 +12,19 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def run(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_EMBEDDER": "hash", "COLUMNS": "200"}
+    env = {
+        **os.environ,
+        "ASSISTANT_DATA_DIR": str(data_dir),
+        "ASSISTANT_EMBEDDER": "hash",
+        "COLUMNS": "200",
+    }
     env["PYTHONPATH"] = str(REPO)
     return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args], env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "assistant.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -41,7 +50,11 @@ def test_ingest_list_search_delete(tmp_path, shared):
     gone = run("docs", "delete", "003_1639e3c3017186e5", data_dir=data)
     assert gone.returncode == 0 and "已删除 1" in gone.stdout
     missing = run("docs", "delete", "003_1639e3c3017186e5", data_dir=data)
-    assert missing.returncode == 1 and "no document" in missing.stderr and "Traceback" not in missing.stderr
+    assert (
+        missing.returncode == 1
+        and "no document" in missing.stderr
+        and "Traceback" not in missing.stderr
+    )
 
 
 def test_search_without_index_is_one_clear_line(tmp_path):

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from assistant.generation.chat import FakeChatModel
 from assistant.retrieval.base import Hit
 from core.settings import Settings
-
-SEEDS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "seeds"
 
 
 def make_hit(
@@ -93,21 +88,3 @@ def fake() -> FakeChatModel:
 @pytest.fixture
 def party_retriever() -> RecordingRetriever:
     return RecordingRetriever(lambda q: PARTY_HITS)
-
-
-@pytest.fixture(scope="session")
-def seed_reader(tmp_path_factory):
-    """A real index of the seed reports (hash embedder), shared by the session."""
-    from assistant.retrieval.reader import IndexReader
-    from index.embedders.hash import HashEmbedder
-    from index.pipeline import ingest_paths
-
-    folder = tmp_path_factory.mktemp("gen_seeds")
-    for f in SEEDS.glob("*.txt"):
-        shutil.copy(f, folder / f.name)
-    seed_settings = Settings(data_dir=tmp_path_factory.mktemp("gen_data"), embedder="hash")
-    embedder = HashEmbedder()
-    ingest_paths([folder], seed_settings, embedder=embedder)
-    reader = IndexReader(seed_settings, embedder)
-    yield reader
-    reader.close()

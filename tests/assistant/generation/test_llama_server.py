@@ -7,7 +7,6 @@ falling back to the extractive answer with a visible notice.
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import sys
@@ -20,14 +19,13 @@ import pytest
 from assistant.generation.chat import make_chat_model
 from assistant.generation.service import generate
 from assistant.retrieval import build_retriever
-from assistant.retrieval.reader import IndexReader
 from core.settings import Settings
-from index.embedders.hash import HashEmbedder
-from index.pipeline import ingest_paths
 
 pytestmark = pytest.mark.integration
 
-llama_cpp = pytest.importorskip("llama_cpp", reason="llama-cpp-python is installed by `make test` (dev extra)")
+llama_cpp = pytest.importorskip(
+    "llama_cpp", reason="llama-cpp-python is installed by `make test` (dev extra)"
+)
 
 
 def _free_port() -> int:
@@ -51,9 +49,23 @@ def server(tmp_path_factory):
     log_path = tmp_path_factory.mktemp("llama") / "server.log"
     log = log_path.open("wb")  # a file, not a pipe: llama.cpp logs a lot and a full pipe blocks it
     proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(_gguf()), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "4096", "--model_alias", "smollm2"],
-        stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(_gguf()),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "4096",
+            "--model_alias",
+            "smollm2",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}/v1"
     deadline = time.monotonic() + 120
@@ -74,20 +86,14 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def retriever(tmp_path_factory, seeds_dir):
-    folder = tmp_path_factory.mktemp("seeds")
-    for f in seeds_dir.glob("*.txt"):
-        shutil.copy(f, folder / f.name)
-    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), embedder="hash")
-    embedder = HashEmbedder()
-    ingest_paths([folder], settings, embedder=embedder)
-    reader = IndexReader(settings, embedder)
-    yield build_retriever("hybrid", settings, reader=reader)
-    reader.close()
+def retriever(seed_reader):
+    return build_retriever("hybrid", seed_reader.settings, reader=seed_reader)
 
 
 def _settings(base_url: str, timeout: float = 120.0) -> Settings:
-    return Settings(llm_base_url=base_url, llm_model="smollm2", llm_timeout=timeout, llm_max_tokens=48)
+    return Settings(
+        llm_base_url=base_url, llm_model="smollm2", llm_timeout=timeout, llm_max_tokens=48
+    )
 
 
 def test_real_server_streams_through_the_users_client(server):
@@ -100,8 +106,14 @@ def test_real_server_streams_through_the_users_client(server):
 def test_generate_with_the_real_server_is_not_extractive(server, retriever):
     settings = _settings(server)
     events = list(
-        generate("市住建局有多少在职党员？", mode="answer", retriever=retriever,
-                 chat=make_chat_model(settings), settings=settings, k=3)
+        generate(
+            "市住建局有多少在职党员？",
+            mode="answer",
+            retriever=retriever,
+            chat=make_chat_model(settings),
+            settings=settings,
+            k=3,
+        )
     )
     kinds = [e.kind for e in events]
     assert kinds[0] == "sources" and kinds[-1] == "done"
@@ -118,8 +130,14 @@ def test_generate_with_the_real_server_is_not_extractive(server, retriever):
 def test_timeout_falls_back_to_extractive_with_a_notice(server, retriever):
     settings = _settings(server, timeout=0.001)
     result = list(
-        generate("市住建局有多少在职党员？", mode="answer", retriever=retriever,
-                 chat=make_chat_model(settings), settings=settings, k=3)
+        generate(
+            "市住建局有多少在职党员？",
+            mode="answer",
+            retriever=retriever,
+            chat=make_chat_model(settings),
+            settings=settings,
+            k=3,
+        )
     )[-1].result
     assert result.extractive is True
     assert any("抽取式" in n for n in result.notices)
@@ -129,8 +147,14 @@ def test_timeout_falls_back_to_extractive_with_a_notice(server, retriever):
 def test_dead_endpoint_falls_back_to_extractive_with_a_notice(retriever):
     settings = _settings(f"http://127.0.0.1:{_free_port()}/v1", timeout=5)
     events = list(
-        generate("城管局的党建品牌叫什么？", mode="answer", retriever=retriever,
-                 chat=make_chat_model(settings), settings=settings, k=3)
+        generate(
+            "城管局的党建品牌叫什么？",
+            mode="answer",
+            retriever=retriever,
+            chat=make_chat_model(settings),
+            settings=settings,
+            k=3,
+        )
     )
     result = events[-1].result
     assert result.extractive is True

@@ -32,7 +32,10 @@ def test_mmr_prefers_a_second_document_over_a_near_copy():
     picked = [c for c, _ in mmr(fused, vectors, docs, 2)]
     assert picked == ["a1", "b1"]
     # With λ = 1 relevance alone decides.
-    assert [c for c, _ in mmr(fused, vectors, docs, 2, lambda_=1.0, same_doc_penalty=0.0)] == ["a1", "a2"]
+    assert [c for c, _ in mmr(fused, vectors, docs, 2, lambda_=1.0, same_doc_penalty=0.0)] == [
+        "a1",
+        "a2",
+    ]
 
 
 def test_mmr_empty_and_k_larger_than_pool():

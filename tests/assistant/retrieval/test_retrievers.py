@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from assistant.retrieval import build_retriever
-from assistant.retrieval.reader import IndexReader
 from core.errors import ConfigError
-from core.settings import Settings
-from index.embedders.hash import HashEmbedder
-from index.pipeline import ingest_paths
 
 
-@pytest.fixture(scope="module")
-def reader(tmp_path_factory, request):
-    from pathlib import Path
-
-    seeds = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "seeds"
-    folder = tmp_path_factory.mktemp("seeds")
-    for f in seeds.glob("*.txt"):
-        shutil.copy(f, folder / f.name)
-    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), embedder="hash")
-    embedder = HashEmbedder()
-    ingest_paths([folder], settings, embedder=embedder)
-    r = IndexReader(settings, embedder)
-    yield r
-    r.close()
+@pytest.fixture
+def reader(seed_reader):
+    return seed_reader
 
 
 @pytest.mark.parametrize("pipeline", ["bm25", "hybrid"])
@@ -41,7 +24,9 @@ def test_keyword_paths_find_the_number_in_either_width(reader, pipeline):
 
 
 def test_traditional_query_finds_simplified_text_by_keywords(reader):
-    hits = build_retriever("bm25", reader.settings, reader=reader).retrieve("城市好管家黨建品牌", k=3)
+    hits = build_retriever("bm25", reader.settings, reader=reader).retrieve(
+        "城市好管家黨建品牌", k=3
+    )
     assert hits[0].metadata["source_id"] == "003_1639e3c3017186e5"
 
 
@@ -69,7 +54,9 @@ def test_unknown_pipeline_and_filter_are_config_errors(reader):
     with pytest.raises(ConfigError, match="unknown retrieval pipeline 'magic'"):
         build_retriever("magic", reader.settings, reader=reader)
     with pytest.raises(ConfigError, match="unknown filter"):
-        build_retriever("bm25", reader.settings, reader=reader).retrieve("党员", filters={"color": "red"})
+        build_retriever("bm25", reader.settings, reader=reader).retrieve(
+            "党员", filters={"color": "red"}
+        )
 
 
 def test_pending_document_is_invisible(reader):

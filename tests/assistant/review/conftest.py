@@ -1,29 +1,10 @@
-"""A seed index built once with the hash embedder, shared by the review tests."""
+"""The review tests check drafts against the shared hash-embedder seed index (tests/conftest.py)."""
 
 from __future__ import annotations
-
-import shutil
 
 import pytest
 
 from assistant.retrieval import build_retriever
-from assistant.retrieval.reader import IndexReader
-from core.settings import Settings
-from index.embedders.hash import HashEmbedder
-from index.pipeline import ingest_paths
-
-
-@pytest.fixture(scope="session")
-def seed_reader(tmp_path_factory, seeds_dir):
-    folder = tmp_path_factory.mktemp("review-seeds")
-    for f in seeds_dir.glob("*.txt"):
-        shutil.copy(f, folder / f.name)
-    settings = Settings(data_dir=tmp_path_factory.mktemp("review-data"), embedder="hash")
-    embedder = HashEmbedder()
-    ingest_paths([folder], settings, embedder=embedder)
-    reader = IndexReader(settings, embedder)
-    yield reader
-    reader.close()
 
 
 @pytest.fixture(scope="session")
