@@ -15,6 +15,7 @@ VARIABLES = {
     "suggest": {"question", "sources"},
     "outline": {"topic", "sources"},
     "section": {"topic", "outline", "heading", "subheadings", "sources"},
+    "review_second_opinion": {"sentence", "verdict", "reason", "source"},
 }
 
 

@@ -82,5 +82,8 @@ def test_unknown_embedder(tmp_path):
 
 
 def test_threads_must_be_positive(tmp_path):
-    with pytest.raises(ConfigError, match=r"^embed_threads must be at least 1"):
-        make_embedder(settings(tmp_path, embedder="hash", embed_threads=0))
+    from core.settings import load_settings
+
+    # The settings object itself refuses it, with the setting named in the message.
+    with pytest.raises(ConfigError, match=r"embed_threads must be at least 1"):
+        load_settings(data_dir=tmp_path, embedder="hash", embed_threads=0)
