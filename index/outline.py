@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from core.normalize import ZERO_WIDTH, normalize
+from core.numerals import CN_DIGITS
 from index.types import Section
 
 MAX_HEADING_CHARS = 60
@@ -34,20 +35,7 @@ MAX_TITLE_CHARS = 60
 FALLBACK_TITLE_CHARS = 30
 UNNUMBERED_MAX_CHARS = 40
 
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+
 _CN = "一二三四五六七八九十"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _DIG = "0-9０-９"
@@ -111,8 +99,8 @@ def _number(token: str) -> int:
         return int(folded)
     if "十" in token:
         tens, _, units = token.partition("十")
-        return _CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(units, 0)
-    return _CN_DIGITS.get(token, 0) if len(token) == 1 else 0
+        return CN_DIGITS.get(tens, 1) * 10 + CN_DIGITS.get(units, 0)
+    return CN_DIGITS.get(token, 0) if len(token) == 1 else 0
 
 
 def _is_paragraph(line: str) -> bool:

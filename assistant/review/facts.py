@@ -12,21 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from core.normalize import normalize
+from core.numerals import CN_DIGITS
 
-CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _CN_NUM = "零〇一二两三四五六七八九十百千万亿"
