@@ -176,7 +176,7 @@ def chunking_config(settings: Settings) -> str:
 def _check_chunking(catalog, settings: Settings) -> None:
     wanted = chunking_config(settings)
     recorded = catalog.get_meta("chunking")
-    if recorded is None or not catalog.documents():
+    if recorded is None or catalog.counts()["documents"] == 0:
         catalog.set_meta("chunking", wanted)
     elif recorded != wanted:
         raise ConfigError(

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import httpx
 
 from core.errors import AssistantError, ConfigError
+from core.redact import error_snippet
 from core.settings import Settings
 
 Message = dict[str, str]
@@ -82,7 +83,7 @@ class OpenAIChatModel:
                 if response.status_code != 200:
                     response.read()
                     raise self._error(
-                        f"HTTP {response.status_code} {_snippet(response.text, self._secret)}"
+                        f"HTTP {response.status_code} {error_snippet(response.text, self._secret)}"
                     )
                 yield from self._pieces(response)
         except httpx.TimeoutException as exc:
@@ -122,19 +123,23 @@ class OpenAIChatModel:
             body = "\n".join(other)
             text = self._whole_answer(body)
             if text is None:
-                raise self._error(f"not a chat completions stream: {_snippet(body, self._secret)}")
+                raise self._error(
+                    f"not a chat completions stream: {error_snippet(body, self._secret)}"
+                )
             yield text
 
     def _delta(self, data: str) -> str:
         try:
             event = json.loads(data)
         except ValueError as exc:
-            raise self._error(f"unreadable stream event: {_snippet(data, self._secret)}") from exc
+            raise self._error(
+                f"unreadable stream event: {error_snippet(data, self._secret)}"
+            ) from exc
         if not isinstance(event, dict):
-            raise self._error(f"unexpected stream event: {_snippet(data, self._secret)}")
+            raise self._error(f"unexpected stream event: {error_snippet(data, self._secret)}")
         if "error" in event:
             raise self._error(
-                f"server error: {_snippet(json.dumps(event['error'], ensure_ascii=False), self._secret)}"
+                f"server error: {error_snippet(json.dumps(event['error'], ensure_ascii=False), self._secret)}"
             )
         try:
             choices = event["choices"]
@@ -142,7 +147,9 @@ class OpenAIChatModel:
                 return ""
             return choices[0].get("delta", {}).get("content") or ""
         except (KeyError, TypeError, AttributeError, IndexError) as exc:
-            raise self._error(f"unexpected stream event: {_snippet(data, self._secret)}") from exc
+            raise self._error(
+                f"unexpected stream event: {error_snippet(data, self._secret)}"
+            ) from exc
 
     @staticmethod
     def _whole_answer(body: str) -> str | None:
@@ -238,15 +245,12 @@ def make_chat_model(settings: Settings) -> ChatModel | None:
             raise ConfigError("ASSISTANT_LLM_MODEL is required when ASSISTANT_LLM_BASE_URL is set")
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
         return OpenAIChatModel(
-            settings.llm_base_url, key, settings.llm_model, settings.llm_timeout, max_tokens=settings.llm_max_tokens
+            settings.llm_base_url,
+            key,
+            settings.llm_model,
+            settings.llm_timeout,
+            max_tokens=settings.llm_max_tokens,
         )
     if settings.llm_gguf_path:
         return LlamaCppChatModel(settings.llm_gguf_path)
     return None
-
-
-def _snippet(text: str, secret: str | None) -> str:
-    text = " ".join(text.split())
-    if secret:  # some servers echo the request; the key must never reach a log
-        text = text.replace(secret, "***")
-    return text[:200]

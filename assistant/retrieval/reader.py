@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -26,13 +25,10 @@ class IndexReader:
         self.settings = settings
         self.embedder = embedder or make_embedder(settings)
         self.store: IndexStore = open_store(settings, self.embedder, create=False)
+        self._query_cache: dict[str, np.ndarray] = {}
 
     def close(self) -> None:
         self.store.close()
-
-    @cached_property
-    def _query_cache(self) -> dict[str, np.ndarray]:
-        return {}
 
     def embed_query(self, query: str) -> np.ndarray:
         vec = self._query_cache.get(query)
@@ -53,7 +49,10 @@ class IndexReader:
         out = set()
         for d in self.store.catalog.documents():
             fields = {**d.metadata, "doc_id": d.doc_id}
-            if all(_matches(fields.get(k), v, d.source_id if k == "doc_id" else None) for k, v in filters.items()):
+            if all(
+                _matches(fields.get(k), v, d.source_id if k == "doc_id" else None)
+                for k, v in filters.items()
+            ):
                 out.add(d.doc_id)
         return out
 

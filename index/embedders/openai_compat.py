@@ -10,6 +10,7 @@ import httpx
 import numpy as np
 
 from core.errors import EmbeddingError
+from core.redact import error_snippet
 
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 
@@ -97,7 +98,7 @@ class OpenAIEmbedder:
             if response.status_code != 200:
                 raise EmbeddingError(
                     f"embedding request to {self.url} failed: HTTP {response.status_code} "
-                    f"{_snippet(response, self._secret)}"
+                    f"{error_snippet(response.text, self._secret)}"
                 )
             return self._parse(response, len(batch))
         raise EmbeddingError(
@@ -117,10 +118,3 @@ class OpenAIEmbedder:
                 f"{self.url}: expected {expected} embeddings, got array of shape {vectors.shape}"
             )
         return vectors
-
-
-def _snippet(response: httpx.Response, secret: str | None) -> str:
-    text = " ".join(response.text.split())
-    if secret:  # some servers echo the request; the key must never reach a log
-        text = text.replace(secret, "***")
-    return text[:200]
