@@ -96,6 +96,14 @@ def _settings(base_url: str, timeout: float = 120.0) -> Settings:
     )
 
 
+def _events(question: str, settings: Settings, retriever) -> list:
+    """Every event of one answer through the users' code path (the configured chat model)."""
+    chat = make_chat_model(settings)
+    return list(
+        generate(question, mode="answer", retriever=retriever, chat=chat, settings=settings, k=3)
+    )
+
+
 def test_real_server_streams_through_the_users_client(server):
     chat = make_chat_model(_settings(server))
     pieces = list(chat.stream([{"role": "user", "content": "Say hello in one short sentence."}]))
@@ -105,16 +113,7 @@ def test_real_server_streams_through_the_users_client(server):
 
 def test_generate_with_the_real_server_is_not_extractive(server, retriever):
     settings = _settings(server)
-    events = list(
-        generate(
-            "市住建局有多少在职党员？",
-            mode="answer",
-            retriever=retriever,
-            chat=make_chat_model(settings),
-            settings=settings,
-            k=3,
-        )
-    )
+    events = _events("市住建局有多少在职党员？", settings, retriever)
     kinds = [e.kind for e in events]
     assert kinds[0] == "sources" and kinds[-1] == "done"
     assert kinds.count("delta") > 1
@@ -129,16 +128,7 @@ def test_generate_with_the_real_server_is_not_extractive(server, retriever):
 
 def test_timeout_falls_back_to_extractive_with_a_notice(server, retriever):
     settings = _settings(server, timeout=0.001)
-    result = list(
-        generate(
-            "市住建局有多少在职党员？",
-            mode="answer",
-            retriever=retriever,
-            chat=make_chat_model(settings),
-            settings=settings,
-            k=3,
-        )
-    )[-1].result
+    result = _events("市住建局有多少在职党员？", settings, retriever)[-1].result
     assert result.extractive is True
     assert any("抽取式" in n for n in result.notices)
     assert "[" in result.text
@@ -146,16 +136,7 @@ def test_timeout_falls_back_to_extractive_with_a_notice(server, retriever):
 
 def test_dead_endpoint_falls_back_to_extractive_with_a_notice(retriever):
     settings = _settings(f"http://127.0.0.1:{_free_port()}/v1", timeout=5)
-    events = list(
-        generate(
-            "城管局的党建品牌叫什么？",
-            mode="answer",
-            retriever=retriever,
-            chat=make_chat_model(settings),
-            settings=settings,
-            k=3,
-        )
-    )
+    events = _events("城管局的党建品牌叫什么？", settings, retriever)
     result = events[-1].result
     assert result.extractive is True
     assert any(e.kind == "notice" for e in events)
