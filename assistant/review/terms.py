@@ -1,9 +1,10 @@
 """The agency's fixed expressions (提法), mined from the indexed reports, and their variants in a draft.
 
 Mined: quoted terms (“城市好管家”), numbered formulas (三会一课, 一岗双责, 四个意识, 两个维护),
-党建+ brands. A few nationwide formulas every agency uses are always known (``KNOWN_FORMULAS``).
+党建+ brands, full and short organisation names (``orgs.py``). A few nationwide formulas every agency uses are always known (``KNOWN_FORMULAS``).
 Flagged in a draft: 党建加/党建＋ for 党建+, a numbered formula with a wrong numeral (一岗两责,
-三个意识), and a quoted term one character away from a known one that the corpus never uses.
+三个意识), a quoted term one character away from a known one that the corpus never uses, and an
+organisation name written with characters missing, added or changed (市场监督局 for 市场监督管理局).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from assistant.review.orgs import mine_org_names, org_variants
 from core.normalize import normalize
 
 NUMERALS = "一二两三四五六七八九十双"
@@ -34,10 +36,12 @@ _PLUS_VARIANT = re.compile(r"党建加(?![强快大速以入紧深])")
 
 @dataclass
 class TermSet:
-    """Fixed expressions with how often the corpus uses them; ``formulas`` are the numbered ones."""
+    """Fixed expressions with how often the corpus uses them; ``formulas`` are the numbered ones;
+    ``orgs`` the organisation names (full, short and defined abbreviations)."""
 
     terms: Counter = field(default_factory=Counter)
     formulas: set[str] = field(default_factory=set)
+    orgs: Counter = field(default_factory=Counter)
 
     def __contains__(self, term: str) -> bool:
         return term in self.terms or term in self.formulas
@@ -60,6 +64,7 @@ def mine_terms(texts: Iterable[str]) -> TermSet:
     found.formulas.update(KNOWN_FORMULAS)
     for raw in texts:
         text = normalize(raw)
+        found.orgs.update(mine_org_names([text]))
         for m in _QUOTED.finditer(text):
             term = m.group(1) or m.group(2)
             found.terms[term] += 1
@@ -153,4 +158,11 @@ def check_terms(text: str, terms: TermSet) -> list[TermIssue]:
                     a, a + len(quoted), text[a : a + len(quoted)], best, f"资料中的提法是“{best}”"
                 )
             )
+    for org, expected in org_variants(norm, terms.orgs):
+        if any(i.start < org.end and org.start < i.end for i in issues):
+            continue
+        found_text = text[org.start : org.end]
+        issues.append(
+            TermIssue(org.start, org.end, found_text, expected, f"资料中的名称是“{expected}”")
+        )
     return sorted(issues, key=lambda i: i.start)
