@@ -166,6 +166,7 @@ def docs_delete(
 def _mount_commands() -> None:
     """Commands that live beside their code: generation, the web app, evaluation."""
     from assistant.cli_generate import register as register_generate
+    from assistant.cli_index import app as index_app
     from assistant.review.cli import register as register_review
     from assistant.web.cli import register as register_web
     from evals.cli import app as eval_app
@@ -174,6 +175,7 @@ def _mount_commands() -> None:
     register_review(app)
     register_web(app)
     app.add_typer(eval_app, name="eval", help="Offline evaluation: run sets, compare runs.")
+    app.add_typer(index_app, name="index", help="Index maintenance: migrate to a Chroma server.")
 
 
 def main() -> None:
@@ -182,7 +184,11 @@ def main() -> None:
     try:
         app()
     except AssistantError as exc:
-        err.print(f"[red]错误:[/red] {exc}", markup=True, highlight=False)
+        from rich.markup import escape
+
+        # One line however long (soft_wrap: no wrapping at 80 columns in logs and pipes);
+        # escape(): brackets in a message ("[reports]") are text, not rich markup.
+        err.print(f"[red]错误:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
         sys.exit(1)
 
 

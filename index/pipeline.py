@@ -84,6 +84,12 @@ def _prepare_worker(items: list[Item], settings: Settings, out: queue.Queue) -> 
     for item in items:
         try:
             loaded = item.load()
+            if len(loaded.text) > settings.max_text_chars:
+                raise LoadError(
+                    item.key,
+                    f"text too long ({len(loaded.text):,} characters > limit "
+                    f"{settings.max_text_chars:,}); split it into smaller files",
+                )
             doc = build_document(
                 loaded.text,
                 source_path=item.key,
@@ -336,18 +342,24 @@ def delete_documents(
     store = open_store(settings, embedder, create=False)
     try:
         with store.write_lock():
-            store.recover()
-            wanted = list(doc_ids)
+            # Re-running a delete that was killed finishes it: the documents of its batch
+            # are removed by recover() (or already were) and count as deleted, not unknown.
+            finished = store.catalog.delete_batch()
+            if store.recover():
+                store.refresh_keyword()
             by_source = {d.source_id: d.doc_id for d in store.catalog.documents()}
-            resolved = []
-            for d in wanted:
+            resolved, todo = [], []
+            for d in doc_ids:
                 doc_id = d if store.catalog.document(d) else by_source.get(d)
-                if doc_id is None:
+                if doc_id is not None:
+                    todo.append(doc_id)
+                elif d in finished:
+                    doc_id = finished[d]
+                else:
                     raise NotFoundError(f"no document {d!r} in the index")
-                resolved.append(doc_id)
-            for doc_id in resolved:
-                store.delete_document(doc_id)
-            store.refresh_keyword()
+                if doc_id not in resolved:
+                    resolved.append(doc_id)
+            store.delete_documents(list(dict.fromkeys(todo)))  # refreshes the keyword index
             return resolved
     finally:
         store.close()

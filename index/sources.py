@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.settings import Settings
-from index.loaders import load_file
+from index.loaders import load_file, too_large
 from index.report import FileOutcome, IngestReport
 from index.types import LoadedText
 
@@ -73,13 +73,7 @@ def file_items(
             continue
         size = f.stat().st_size
         if size > limit:
-            report.add(
-                FileOutcome(
-                    key,
-                    "failed",
-                    reason=f"file too large ({size / 2**20:.0f} MB > limit {settings.max_file_mb:g} MB)",
-                )
-            )
+            report.add(FileOutcome(key, "failed", reason=too_large(size, limit)))
             continue
         items.append(
             Item(key, str(root), f.stem, _file_hash(f), lambda f=f: load_file(f, max_bytes=limit))

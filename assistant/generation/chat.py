@@ -145,18 +145,22 @@ class OpenAIChatModel:
             choices = event["choices"]
             if not choices:  # usage-only events carry no choices
                 return ""
-            return choices[0].get("delta", {}).get("content") or ""
+            content = choices[0].get("delta", {}).get("content")
         except (KeyError, TypeError, AttributeError, IndexError) as exc:
             raise self._error(
                 f"unexpected stream event: {error_snippet(data, self._secret)}"
             ) from exc
+        if content is not None and not isinstance(content, str):  # e.g. a number or a list
+            raise self._error(f"unexpected stream event: {error_snippet(data, self._secret)}")
+        return content or ""
 
     @staticmethod
     def _whole_answer(body: str) -> str | None:
         try:
-            return json.loads(body)["choices"][0]["message"]["content"] or None
+            content = json.loads(body)["choices"][0]["message"]["content"]
         except (ValueError, KeyError, TypeError, IndexError):
             return None
+        return content if isinstance(content, str) and content else None
 
     def _error(self, detail: str) -> LLMError:
         return LLMError(f"大模型服务出错 / LLM request to {self.url} failed: {detail}")

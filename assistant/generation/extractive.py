@@ -104,7 +104,7 @@ def candidate_sentences(
         text = c.hit.text
         for pos, (a, b) in enumerate(split_sentences(text)):
             s = neutralise(text[a:b])
-            if not _is_prose(s) or s in exclude:
+            if not _is_prose(s) or s in exclude or is_instruction(s):
                 continue
             shared = len(q & bigrams(s))
             relevance = shared / len(q) if q else 0.0
@@ -226,6 +226,21 @@ def _cn_number(n: int) -> str:
     return (
         (CN_NUMERALS[tens - 1] if tens > 1 else "") + "十" + (CN_NUMERALS[ones - 1] if ones else "")
     )
+
+
+# Sentences addressed to an AI rather than to a reader (prompt injection planted in a source):
+# never quoted as part of an answer. Narrow on purpose: real reports do not talk like this.
+_INSTRUCTION_RE = re.compile(
+    r"(忽略|无视|忘记|不要理会|忽视).{0,12}(指令|指示|提示|规则|设定)"
+    r"|系统提示词|system\s*prompt"
+    r"|\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|prompts?|rules)\b",
+    re.IGNORECASE,
+)
+
+
+def is_instruction(sentence: str) -> bool:
+    """Whether ``sentence`` reads as an instruction to a language model (see ``_INSTRUCTION_RE``)."""
+    return bool(_INSTRUCTION_RE.search(sentence))
 
 
 def _is_prose(sentence: str) -> bool:

@@ -7,6 +7,7 @@ It never changes a verdict: the label stays the rule-based one; the note goes to
 from __future__ import annotations
 
 from assistant.generation.chat import ChatModel, LLMError
+from assistant.generation.context import neutralise
 from assistant.review.checker import ReviewReport
 from assistant.review.report import LABEL_ZH
 from prompts import render
@@ -26,8 +27,8 @@ def add_second_opinions(report: ReviewReport, chat: ChatModel, *, limit: int = 3
             "review_second_opinion",
             verdict=LABEL_ZH[v.label],
             reason=v.reason,
-            sentence=v.sentence,
-            source=v.hit.text if v.hit is not None else "（资料库中没有找到相关原文）",
+            sentence=neutralise(v.sentence),  # neither may close its fence
+            source=neutralise(v.hit.text) if v.hit is not None else "（资料库中没有找到相关原文）",
         )
         try:
             reply = "".join(chat.stream([{"role": "user", "content": prompt}]))

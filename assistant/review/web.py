@@ -17,11 +17,11 @@ from core.errors import AssistantError, ConfigError
 MAX_DRAFT_CHARS = 50_000
 
 
-def _terms(ctx) -> Any:
+def _terms(retriever) -> Any:
     """Mined terms of the app's index, or None when the retriever has no index reader (tests)."""
     from assistant.review.terms import terms_for_reader
 
-    reader = getattr(ctx.retriever(), "reader", None)
+    reader = getattr(retriever, "reader", None)
     return terms_for_reader(reader) if reader is not None and hasattr(reader, "store") else None
 
 
@@ -73,7 +73,9 @@ def run_review(
         raise ConfigError(
             f"草稿过长（{len(draft)} 字），请分段审核（每次不超过 {MAX_DRAFT_CHARS} 字）"
         )
-    result = review_text(draft, ctx.retriever(), terms=_terms(ctx))
+    # A lease pins the index reader: an upload finishing meanwhile cannot close it under us.
+    with ctx.lease() as retriever:
+        result = review_text(draft, retriever, terms=_terms(retriever))
     chat = ctx.chat() if hasattr(ctx, "chat") else None
     if chat is not None:
         from assistant.review.second_opinion import add_second_opinions

@@ -183,4 +183,5 @@ def build_app(
         refresh_btn.click(lambda: _library_outputs(ctx), None, lib_out)
         app.load(lambda: _library_outputs(ctx), None, lib_out)
     app.assistant_context = ctx  # for tests and serve()
+    app.assistant_context = ctx  # serve() warms it up; tests inspect it
     return app

@@ -1,12 +1,35 @@
-"""What the web app's handlers share: settings, and the models and index opened on first use."""
+"""What the web app's handlers share: settings, and the models and index opened on first use.
+
+The index reader is shared by every session. An upload or delete swaps in a new one; the
+old one is closed only when the last answer that leased it has finished, so an answer that
+is still retrieving never finds its database closed under it.
+"""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from core.settings import Settings
+
+
+class _Opened:
+    """One opened retriever and the answers using it."""
+
+    def __init__(self, retriever: Any, own: bool):
+        self.retriever = retriever
+        self.own = own  # built here (closed here) rather than injected
+        self.users = 0
+        self.retired = False
+        # Handed out by ``retriever()`` without a lease: left to the garbage collector.
+        self.escaped = False
+
+    def close(self) -> None:
+        reader = getattr(self.retriever, "reader", None)
+        if reader is not None:
+            reader.close()
 
 
 class AppContext:
@@ -23,13 +46,13 @@ class AppContext:
     ):
         self.settings = settings
         self._generate_fn = generate_fn
-        self._retriever = retriever
-        self._own_retriever = retriever is None
+        self._opened = _Opened(retriever, own=False) if retriever is not None else None
         self._embedder = embedder
         self._chat = chat
         # An injected generate function gets the chat model given here (None = extractive).
         self._chat_built = chat is not None or generate_fn is not None
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # embedder and chat model
+        self._index_lock = threading.Lock()  # the opened retriever and its users
 
     def embedder(self):
         """The configured embedder, loaded once (the e5 model takes seconds)."""
@@ -40,25 +63,56 @@ class AppContext:
                 self._embedder = make_embedder(self.settings)
             return self._embedder
 
-    def retriever(self):
-        """The hybrid retriever over the index; raises StoreError when there is no index yet."""
-        if self._retriever is None:
+    def _current(self) -> _Opened:
+        """The opened retriever, built if needed; call with ``_index_lock`` held."""
+        if self._opened is None:
             from assistant.retrieval import build_retriever
 
-            embedder = self.embedder()
-            with self._lock:
-                if self._retriever is None:
-                    self._retriever = build_retriever("hybrid", self.settings, embedder=embedder)
-        return self._retriever
+            retriever = build_retriever("hybrid", self.settings, embedder=self._embedder)
+            self._opened = _Opened(retriever, own=True)
+        return self._opened
+
+    @contextmanager
+    def lease(self) -> Iterator[Any]:
+        """The hybrid retriever, kept open until the block ends even if the index changes.
+
+        Raises StoreError when there is no index yet.
+        """
+        self.embedder()  # loaded outside the index lock: it can take seconds
+        with self._index_lock:
+            opened = self._current()
+            opened.users += 1
+        try:
+            yield opened.retriever
+        finally:
+            with self._index_lock:
+                opened.users -= 1
+                close = opened.retired and opened.users == 0 and not opened.escaped
+            if close:
+                opened.close()
+
+    def retriever(self):
+        """The current retriever for one short call; prefer ``lease()``, which pins it."""
+        self.embedder()
+        with self._index_lock:
+            opened = self._current()
+            opened.escaped = opened.escaped or opened.own
+            return opened.retriever
 
     def index_changed(self) -> None:
-        """Reopen our own retriever after an ingest or delete (an injected one is kept)."""
-        with self._lock:
-            if self._own_retriever and self._retriever is not None:
-                reader = getattr(self._retriever, "reader", None)
-                if reader is not None:
-                    reader.close()
-                self._retriever = None
+        """After an ingest or delete: later answers open a new reader (an injected one is kept).
+
+        The old reader is closed now if no answer is using it, else by the last one to finish.
+        """
+        with self._index_lock:
+            opened = self._opened
+            if opened is None or not opened.own:
+                return
+            self._opened = None
+            opened.retired = True
+            close = opened.users == 0 and not opened.escaped
+        if close:
+            opened.close()
 
     def chat(self):
         """The configured chat model, or ``None`` (extractive mode)."""
@@ -71,16 +125,18 @@ class AppContext:
             return self._chat
 
     def generate(self, question: str, *, mode: str, filters: dict[str, Any] | None):
-        """Stream generation events for ``question``."""
+        """Stream generation events for ``question``, holding a lease on the index reader."""
         fn = self._generate_fn
         if fn is None:
             from assistant.generation.service import generate as fn
-        return fn(
-            question,
-            mode=mode,
-            retriever=self.retriever(),
-            chat=self.chat(),
-            settings=self.settings,
-            filters=filters,
-            k=6,
-        )
+        chat = self.chat()
+        with self.lease() as retriever:
+            yield from fn(
+                question,
+                mode=mode,
+                retriever=retriever,
+                chat=chat,
+                settings=self.settings,
+                filters=filters,
+                k=6,
+            )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,9 @@ from assistant import auth
 from core.errors import ConfigError
 from core.settings import Settings
 
+log = logging.getLogger(__name__)
 DEFAULT_USERS_FILE = "users.txt"  # in the data dir
+QUEUE_CONCURRENCY = 4  # answers computed at once; more sessions wait in Gradio's queue
 
 
 def is_loopback(host: str) -> bool:
@@ -49,6 +52,9 @@ def launch_options(
         "server_name": host,
         "server_port": port,
         "show_error": False,
+        # Gradio refuses larger uploads before they are written out (HTTP 413); save_uploads
+        # checks again with a Chinese message.
+        "max_file_size": int(settings.max_file_mb * 1024 * 1024),
         "footer_links": ["settings"],
     }
     if users:
@@ -70,6 +76,22 @@ def serve(
 
     options = launch_options(settings, host, port, users_file)
     app = build_app(settings)
-    app.queue(default_concurrency_limit=4)
+    _warm_up(app.assistant_context)
+    app.queue(default_concurrency_limit=QUEUE_CONCURRENCY)
     app.launch(prevent_thread_lock=not block, quiet=not block, **options, **launch_style())
     return app
+
+
+def _warm_up(ctx) -> None:
+    """Load the embedding model in the background while the server starts, so the first
+    question does not wait for it (about 10 s on 2 cores). A failure is left for the first
+    question to report."""
+    import threading
+
+    def load() -> None:
+        try:
+            ctx.embedder()
+        except Exception:  # reported again, with context, on first use
+            log.warning("embedding model warm-up failed; the first question will retry")
+
+    threading.Thread(target=load, name="embedder-warm-up", daemon=True).start()

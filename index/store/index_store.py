@@ -41,9 +41,10 @@ class IndexStore:
         self.collection_name = collection
         if not create and not (index_dir / "catalog.sqlite3").exists():
             raise StoreError(f"no index in {index_dir}; run `assistant ingest PATH` first")
-        self.catalog = Catalog(index_dir / "catalog.sqlite3")
+        # Vectors first: an unreachable Chroma server fails here, before the catalog is opened.
         self.vectors = ChromaVectorStore(index_dir / "chroma", collection, chroma_url=chroma_url)
         self.vectors.open(model_id, dimension, create=create)
+        self.catalog = Catalog(index_dir / "catalog.sqlite3")
         self.keyword_root = index_dir / "keyword" / collection
         self._keyword: keyword.KeywordIndex | None = None
         self.model_id = model_id
@@ -84,6 +85,7 @@ class IndexStore:
             self.vectors.delete_doc(doc_id)
             self.catalog.remove_document(doc_id)
             removed.append(doc_id)
+        self.catalog.clear_delete_batch()
         return removed
 
     def delete_document(self, doc_id: str) -> None:
@@ -91,6 +93,20 @@ class IndexStore:
         self.catalog.set_status(doc_id, "deleting")
         self.vectors.delete_doc(doc_id)
         self.catalog.remove_document(doc_id)
+
+    def delete_documents(self, doc_ids: list[str]) -> None:
+        """Remove several documents; after a crash anywhere, recover() deletes all of them.
+
+        All are marked ``deleting`` in one transaction (with a record of the batch, see
+        :meth:`Catalog.mark_deleting`) and the keyword index is refreshed (it covers ``done``
+        documents only) before anything is removed.
+        """
+        self.catalog.mark_deleting(doc_ids)
+        self.refresh_keyword()
+        for doc_id in doc_ids:
+            self.vectors.delete_doc(doc_id)
+            self.catalog.remove_document(doc_id)
+        self.catalog.clear_delete_batch()
 
     def refresh_keyword(self) -> str:
         """Rebuild the keyword index if it does not cover exactly the finished chunks."""

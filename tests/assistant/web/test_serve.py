@@ -76,6 +76,21 @@ def test_serves_on_loopback(settings):
         app.close()
 
 
+def test_embedding_model_is_loaded_before_the_first_question(settings):
+    import time
+
+    port = _free_port()
+    app = serve(settings, port=port, block=False)
+    try:
+        ctx = app.assistant_context
+        deadline = time.monotonic() + 60  # a wait for the warm-up thread, not a timing check
+        while ctx._embedder is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert ctx._embedder is not None  # nobody asked anything: the warm-up loaded it
+    finally:
+        app.close()
+
+
 def test_login_is_enforced(settings):
     auth.add_user(settings.data_dir / "users.txt", "wang", "正确密码")
     port = _free_port()

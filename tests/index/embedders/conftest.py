@@ -137,3 +137,19 @@ def engine_token_ids(tmp_path_factory):
 
     yield ids
     lib.e5_free(model)
+
+
+@pytest.fixture(scope="session")
+def onnx_fused(_model_dir, converted_dir):
+    """The fp32 ONNX embedder (fused graph), built once under the session's models dir."""
+    from index.embedders.e5_onnx import E5OnnxEmbedder
+
+    return E5OnnxEmbedder.from_models_dir(_model_dir, "fused", num_threads=2)
+
+
+@pytest.fixture(scope="session")
+def onnx_int8(_model_dir, onnx_fused):
+    """The int8 ONNX embedder (quantised from the fused graph already built)."""
+    from index.embedders.e5_onnx import E5OnnxEmbedder
+
+    return E5OnnxEmbedder.from_models_dir(_model_dir, "int8", num_threads=2)

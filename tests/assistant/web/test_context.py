@@ -1,0 +1,92 @@
+"""AppContext: an upload swaps the shared index reader without closing it under a running answer."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from assistant.web.context import AppContext
+from core.settings import Settings
+from index.embedders.hash import HashEmbedder
+from index.pipeline import ingest_paths
+
+
+@pytest.fixture
+def ctx(tmp_path, seeds_dir):
+    src = tmp_path / "src"
+    src.mkdir()
+    first, second = sorted(seeds_dir.glob("*.txt"))[:2]
+    shutil.copy(first, src / first.name)
+    settings = Settings(data_dir=tmp_path / "data", embedder="hash")
+    embedder = HashEmbedder()
+    ingest_paths([src], settings, embedder=embedder)
+    context = AppContext(settings, embedder=embedder)  # the real generate, extractive
+    context.second = second
+    return context
+
+
+def _reader_is_open(reader) -> bool:
+    try:
+        reader.store.catalog.counts()
+    except Exception:  # sqlite3.ProgrammingError: closed database
+        return False
+    return True
+
+
+def _peek(ctx):
+    """The reader answers are using now (a lease, so it is not handed out for keeps)."""
+    with ctx.lease() as retriever:
+        return retriever.reader
+
+
+def test_index_change_mid_answer_keeps_the_running_answers_reader(ctx, tmp_path):
+    # An outline retrieves again for every section, so it keeps using the reader after its
+    # first event.
+    stream = ctx.generate("在职党员参与城市建设", mode="outline", filters=None)
+    first = next(stream)
+    assert first.kind in {"notice", "sources"}
+    old = _peek(ctx)
+    ingest_paths([ctx.second], ctx.settings, embedder=ctx.embedder(), prune=False)
+    ctx.index_changed()  # what the upload handler does while other sessions are answering
+    rest = list(stream)  # with the old code: "Cannot operate on a closed database"
+    assert rest[-1].kind == "done" and rest[-1].result.text
+    assert not _reader_is_open(old), "the old reader is closed once its last answer finished"
+    new = _peek(ctx)
+    assert new is not old and _reader_is_open(new)
+    titles = {d.title for d in new.store.catalog.documents()}
+    assert len(titles) == 2
+
+
+def test_two_overlapping_answers_share_one_reader_until_both_end(ctx):
+    a = ctx.generate("党员示范岗", mode="answer", filters=None)
+    b = ctx.generate("党建品牌", mode="outline", filters=None)
+    next(a), next(b)
+    reader = _peek(ctx)
+    ctx.index_changed()
+    list(a)
+    assert _reader_is_open(reader), "b still uses it"
+    assert list(b)[-1].kind == "done"
+    assert not _reader_is_open(reader)
+
+
+def test_injected_retriever_is_never_closed(tmp_path):
+    class Fake:
+        closed = False
+
+        class reader:  # noqa: N801 - mimics the attribute of the real retriever
+            @staticmethod
+            def close():
+                Fake.closed = True
+
+    ctx = AppContext(Settings(data_dir=tmp_path, embedder="hash"), retriever=Fake())
+    ctx.index_changed()
+    assert Fake.closed is False and isinstance(ctx.retriever(), Fake)
+
+
+def test_reader_handed_out_without_a_lease_is_left_open(ctx):
+    """``retriever()`` callers (the review tab) may still hold it: never closed under them."""
+    reader = ctx.retriever().reader
+    ctx.index_changed()
+    assert _reader_is_open(reader)
+    assert _peek(ctx) is not reader
