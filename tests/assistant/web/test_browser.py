@@ -10,21 +10,13 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
 
+SHARED = Path(__file__).resolve().parents[3].parent / "shared"
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 HOSTILE_NAME = "网页安全测试说明.txt"
 HOSTILE_TEXT = """关于来源面板转义检验的说明
 一、检验内容
@@ -40,9 +32,6 @@ HOSTILE_TITLE_TEXT = """关于<script>window.__xss_title=1</script>和<img src=x
 二、下一步打算
 继续做好标题转义检验工作。
 """
-# Records any script that runs: alerts, and the globals the hostile sources would set.
-HOOK = "window.__alerts = []; window.alert = (m) => window.__alerts.push(String(m));"
-
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.skipif(
@@ -51,63 +40,26 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The app on 127.0.0.1 over seeds + script_injection.html, extractive (no LLM)."""
-    from assistant.web.app import build_app, launch_style
-    from core.settings import Settings
-    from index.embedders.hash import HashEmbedder
-    from index.pipeline import ingest_paths
+def server(seed_app, tmp_path_factory):
+    """The app over seeds + script_injection.html + a report with markup in its title and
+    file name; and a hostile report to upload."""
 
-    shared = Path(__file__).resolve().parents[3].parent / "shared"
-    corpus = tmp_path_factory.mktemp("corpus")
-    for f in (shared / "corpus" / "seeds").glob("*.txt"):
-        shutil.copy(f, corpus / f.name)
-    shutil.copy(shared / "badinputs" / "script_injection.html", corpus)
-    (corpus / HOSTILE_FILE).write_text(HOSTILE_TITLE_TEXT, encoding="utf-8")
-    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), embedder="hash")
-    embedder = HashEmbedder()
-    report = ingest_paths([corpus], settings, embedder=embedder)
-    assert not report.failed
+    def extra(corpus: Path) -> None:
+        shutil.copy(SHARED / "badinputs" / "script_injection.html", corpus)
+        (corpus / HOSTILE_FILE).write_text(HOSTILE_TITLE_TEXT, encoding="utf-8")
+
+    url = seed_app(extra)
     hostile = tmp_path_factory.mktemp("upload") / HOSTILE_NAME
     hostile.write_text(HOSTILE_TEXT, encoding="utf-8")
-
-    app = build_app(settings, embedder=embedder)  # the real generate; chat None = extractive
-    app.queue()
-    port = _free_port()
-    app.launch(
-        server_name="127.0.0.1",
-        server_port=port,
-        prevent_thread_lock=True,
-        quiet=True,
-        **launch_style(),
-    )
-    yield {"url": f"http://127.0.0.1:{port}/", "hostile": hostile}
-    app.close()
+    return {"url": url, "hostile": hostile}
 
 
 @pytest.fixture(scope="module")
-def page(server):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-        page.dialogs = []
-        page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-        page.add_init_script(HOOK)
-        page.set_default_timeout(120_000)
-        sync_api.expect.set_options(timeout=120_000)  # waits, not timings: e5-free but 2 busy cores
-        page.goto(server["url"])
+def page(server, open_page):
+    with open_page(server["url"]) as page:
         page.locator("#question textarea").wait_for()
         yield page
-        browser.close()
 
 
 def _ask(page, question: str) -> None:

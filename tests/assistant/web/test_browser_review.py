@@ -9,23 +9,12 @@ Screenshot: ``tests/artifacts/browser_review.png``.
 from __future__ import annotations
 
 import re
-import shutil
-import socket
 from pathlib import Path
 
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-HOOK = "window.__alerts = []; window.alert = (m) => window.__alerts.push(String(m));"
 DRAFT = (
     "关于机关党建工作的审核样稿\n"
     "市住建局现有基层党组织48个,在职党员485名。\n"
@@ -43,89 +32,42 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def test_review_tab_in_a_real_browser(seed_app, open_page):
+    from playwright.sync_api import expect
 
+    with open_page(seed_app(), height=1200) as page:
+        page.get_by_role("tab", name="审核").click()
+        page.locator("#review-text textarea").fill(DRAFT)
+        page.locator("#review-run").click()
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The app on 127.0.0.1 over the seeds (hash embedder: BM25 carries retrieval), no LLM."""
-    from assistant.web.app import build_app, launch_style
-    from core.settings import Settings
-    from index.embedders.hash import HashEmbedder
-    from index.pipeline import ingest_paths
+        totals = page.locator("#review-totals")
+        expect(totals).to_contain_text("审核结果")
+        expect(totals).to_contain_text(re.compile(r"与来源不符 [1-9]"))
+        expect(totals).to_contain_text(re.compile(r"有依据 [1-9]"))
+        # The organisation name written short of the corpus's full name.
+        expect(totals.locator(".rv-terms")).to_contain_text("天津市滨海新区市场监督局")
+        expect(totals.locator(".rv-terms")).to_contain_text("天津市滨海新区市场监督管理局")
 
-    shared = Path(__file__).resolve().parents[3].parent / "shared"
-    corpus = tmp_path_factory.mktemp("corpus")
-    for f in (shared / "corpus" / "seeds").glob("*.txt"):
-        shutil.copy(f, corpus / f.name)
-    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), embedder="hash")
-    embedder = HashEmbedder()
-    assert not ingest_paths([corpus], settings, embedder=embedder).failed
-    app = build_app(settings, embedder=embedder)
-    app.queue()
-    port = _free_port()
-    app.launch(
-        server_name="127.0.0.1",
-        server_port=port,
-        prevent_thread_lock=True,
-        quiet=True,
-        **launch_style(),
-    )
-    yield f"http://127.0.0.1:{port}/"
-    app.close()
+        draft = page.locator("#review-draft")
+        expect(draft.locator(".rv-contradicted", has_text="58个")).to_have_count(1)
+        expect(draft.locator(".rv-supported", has_text="48个")).to_have_count(1)
+        expect(draft.locator(".rv-not_claim", has_text="下一步")).to_have_count(1)
+        # The hostile tag is shown as text in the draft, not made into an element.
+        expect(draft).to_contain_text('<img src=x onerror="window.__xss_draft=1')
+        assert draft.locator("img, script, [onerror]").count() == 0
 
+        # Pick the contradicted sentence: draft and source side by side, 58 vs 48 marked.
+        page.locator("#review-pick input").click()
+        page.get_by_role("option", name=re.compile(r"与来源不符.*58个")).click()
+        detail = page.locator("#review-detail")
+        expect(detail.locator("table")).to_contain_text("与来源不符")
+        marks = detail.locator("table mark")
+        expect(marks.first).to_be_visible()
+        marked = [m.inner_text() for m in marks.all()]
+        assert any("58" in m for m in marked) and any("48" in m for m in marked), marked
+        expect(detail.locator("details summary")).to_contain_text("来源段落")
+        page.screenshot(path=str(ARTIFACTS / "browser_review.png"), full_page=True)
 
-def test_review_tab_in_a_real_browser(server):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    expect = sync_api.expect
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1200}, locale="zh-CN")
-        dialogs: list[str] = []
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.add_init_script(HOOK)
-        page.set_default_timeout(120_000)
-        expect.set_options(timeout=120_000)  # waits, not timings: 2 busy cores
-        try:
-            page.goto(server)
-            page.get_by_role("tab", name="审核").click()
-            page.locator("#review-text textarea").fill(DRAFT)
-            page.locator("#review-run").click()
-
-            totals = page.locator("#review-totals")
-            expect(totals).to_contain_text("审核结果")
-            expect(totals).to_contain_text(re.compile(r"与来源不符 [1-9]"))
-            expect(totals).to_contain_text(re.compile(r"有依据 [1-9]"))
-            # The organisation name written short of the corpus's full name.
-            expect(totals.locator(".rv-terms")).to_contain_text("天津市滨海新区市场监督局")
-            expect(totals.locator(".rv-terms")).to_contain_text("天津市滨海新区市场监督管理局")
-
-            draft = page.locator("#review-draft")
-            expect(draft.locator(".rv-contradicted", has_text="58个")).to_have_count(1)
-            expect(draft.locator(".rv-supported", has_text="48个")).to_have_count(1)
-            expect(draft.locator(".rv-not_claim", has_text="下一步")).to_have_count(1)
-            # The hostile tag is shown as text in the draft, not made into an element.
-            expect(draft).to_contain_text('<img src=x onerror="window.__xss_draft=1')
-            assert draft.locator("img, script, [onerror]").count() == 0
-
-            # Pick the contradicted sentence: draft and source side by side, 58 vs 48 marked.
-            page.locator("#review-pick input").click()
-            page.get_by_role("option", name=re.compile(r"与来源不符.*58个")).click()
-            detail = page.locator("#review-detail")
-            expect(detail.locator("table")).to_contain_text("与来源不符")
-            marks = detail.locator("table mark")
-            expect(marks.first).to_be_visible()
-            marked = [m.inner_text() for m in marks.all()]
-            assert any("58" in m for m in marked) and any("48" in m for m in marked), marked
-            expect(detail.locator("details summary")).to_contain_text("来源段落")
-            page.screenshot(path=str(ARTIFACTS / "browser_review.png"), full_page=True)
-
-            assert dialogs == []
-            assert page.evaluate("window.__alerts") == []
-            assert page.evaluate("typeof window.__xss_draft") == "undefined"
-        finally:
-            browser.close()
+        assert page.dialogs == []
+        assert page.evaluate("window.__alerts") == []
+        assert page.evaluate("typeof window.__xss_draft") == "undefined"
