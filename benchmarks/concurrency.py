@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import socket
 import statistics
@@ -36,6 +35,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from assistant.web.app import build_app  # noqa: E402
 from assistant.web.serve import QUEUE_CONCURRENCY  # noqa: E402
+from benchmarks.common import machine, write_json  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from index.pipeline import ingest_paths  # noqa: E402
 
@@ -139,12 +139,7 @@ def main() -> None:
     result = {
         "benchmark": "concurrency",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cores": os.cpu_count(),
-            "processor": platform.machine(),
-            "python": platform.python_version(),
-            "load_avg_at_end": os.getloadavg(),
-        },
+        "machine": machine(),  # its load average is the one at the end
         "embedder": settings.embedder,
         "mode": "extractive",
         "queue_concurrency": QUEUE_CONCURRENCY,
@@ -157,8 +152,7 @@ def main() -> None:
         "idle": idle,
         "during_upload": during,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_json(result, args.out)
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 

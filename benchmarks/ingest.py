@@ -14,8 +14,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
-import platform
 import resource
 import sys
 import tempfile
@@ -26,6 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from benchmarks.common import machine, write_json  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from index.documents import build_document, prepare  # noqa: E402
 from index.embedders import make_embedder  # noqa: E402
@@ -108,18 +107,6 @@ def bench(name: str, folder: Path, embedder, embedder_name: str, workdir: Path) 
     }
 
 
-def machine() -> dict:
-    return {
-        "processor": platform.processor() or platform.machine(),
-        "cpu_model": next(
-            (ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines() if ln.startswith("model name")),
-            "",
-        ),
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-    }
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=2000)
@@ -147,9 +134,7 @@ def main() -> None:
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "rows": rows,
     }
-    args.out.mkdir(parents=True, exist_ok=True)
-    out = args.out / f"ingest-{args.embedder}.json"
-    out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    out = write_json(result, args.out / f"ingest-{args.embedder}.json")
     print(f"wrote {out}")
 
 

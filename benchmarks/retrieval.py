@@ -46,6 +46,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from benchmarks.common import machine, write_json  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from index.documents import Prepared, build_document, chunk_metadata, prepare  # noqa: E402
 
@@ -442,24 +443,6 @@ def build_all(args) -> dict:
     return info
 
 
-def machine() -> dict:
-    cpu = next(
-        (
-            ln.split(":", 1)[1].strip()
-            for ln in Path("/proc/cpuinfo").read_text().splitlines()
-            if ln.startswith("model name")
-        ),
-        "",
-    )
-    return {
-        "cpu_model": cpu,
-        "cores": os.cpu_count(),
-        "python": sys.version.split()[0],
-        "loadavg_start": os.getloadavg(),
-        "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "(unset)"),
-    }
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -521,9 +504,7 @@ def main() -> None:
         "build": build,
         "rows": rows,
     }
-    args.out.mkdir(parents=True, exist_ok=True)
-    out = args.out / f"retrieval-{args.embedder}{'-' + args.tag if args.tag else ''}.json"
-    out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    out = write_json(result, args.out / f"retrieval-{args.embedder}{'-' + args.tag if args.tag else ''}.json")
     print(f"wrote {out}")
 
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import resource
 import statistics
 import sys
@@ -29,6 +27,7 @@ from assistant.retrieval import build_retriever  # noqa: E402
 from assistant.retrieval.reader import IndexReader  # noqa: E402
 from assistant.review.checker import review_text  # noqa: E402
 from assistant.review.terms import terms_for_reader  # noqa: E402
+from benchmarks.common import machine, write_json  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from index.embedders import make_embedder  # noqa: E402
 from index.pipeline import ingest_paths  # noqa: E402
@@ -91,7 +90,7 @@ def main() -> None:
     result = {
         "benchmark": "review",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cores": os.cpu_count(), "processor": platform.machine(), "python": platform.python_version()},
+        "machine": machine(),
         "draft_chars": len(draft),
         "sentences": len(report.verdicts),
         "totals": report.totals,
@@ -100,8 +99,7 @@ def main() -> None:
         "review_s_median": round(statistics.median(times), 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_json(result, args.out)
     print(json.dumps(result, ensure_ascii=False))
 
 

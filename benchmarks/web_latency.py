@@ -43,6 +43,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from benchmarks.common import machine, write_json  # noqa: E402
 from core.settings import Settings  # noqa: E402
 
 SEEDS = REPO.parent / "shared" / "corpus" / "seeds"
@@ -235,13 +236,7 @@ def main() -> None:
         "embedder": args.embedder,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
-        "machine": {
-            "cores": os.cpu_count(),
-            "python": sys.version.split()[0],
-            "loadavg_start": load_start,
-            "loadavg_end": os.getloadavg(),
-            "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "(unset)"),
-        },
+        "machine": {**machine(), "loadavg_start": load_start, "loadavg_end": os.getloadavg()},
         "corpus": "../shared/corpus/seeds (5 reports)",
         "questions_per_run": args.questions,
         "runs": args.runs,
@@ -265,9 +260,7 @@ def main() -> None:
         "target": "first token p95 < 1000 ms",
     }
     print(json.dumps(result, ensure_ascii=False, indent=2))
-    args.out.mkdir(parents=True, exist_ok=True)
-    out = args.out / f"web-latency-{args.embedder}{'-' + args.tag if args.tag else ''}.json"
-    out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    out = write_json(result, args.out / f"web-latency-{args.embedder}{'-' + args.tag if args.tag else ''}.json")
     print(f"wrote {out}")
 
 

@@ -80,19 +80,15 @@ class IndexStore:
         Returns the ids removed. Chunks of a pending document may or may not have reached
         Chroma; deleting by ``doc_id`` covers both.
         """
-        removed = []
-        for doc_id in self.catalog.unfinished():
-            self.vectors.delete_doc(doc_id)
-            self.catalog.remove_document(doc_id)
-            removed.append(doc_id)
+        removed = self.catalog.unfinished()
+        self._remove(removed)
         self.catalog.clear_delete_batch()
         return removed
 
     def delete_document(self, doc_id: str) -> None:
         """Remove a document everywhere: marked first, so a crash midway is finished by recover()."""
         self.catalog.set_status(doc_id, "deleting")
-        self.vectors.delete_doc(doc_id)
-        self.catalog.remove_document(doc_id)
+        self._remove([doc_id])
 
     def delete_documents(self, doc_ids: list[str]) -> None:
         """Remove several documents; after a crash anywhere, recover() deletes all of them.
@@ -103,10 +99,14 @@ class IndexStore:
         """
         self.catalog.mark_deleting(doc_ids)
         self.refresh_keyword()
+        self._remove(doc_ids)
+        self.catalog.clear_delete_batch()
+
+    def _remove(self, doc_ids: list[str]) -> None:
+        """Vectors first, then the catalog rows: a crash between leaves a ``deleting`` row."""
         for doc_id in doc_ids:
             self.vectors.delete_doc(doc_id)
             self.catalog.remove_document(doc_id)
-        self.catalog.clear_delete_batch()
 
     def refresh_keyword(self) -> str:
         """Rebuild the keyword index if it does not cover exactly the finished chunks."""
