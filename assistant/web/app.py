@@ -105,7 +105,8 @@ def build_app(
         gr.Info(f"已删除 {n} 篇文档。", title="完成")
         return _library_outputs(ctx)
 
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
+    # delete_cache: Gradio's copies of uploads and downloads older than a day, checked hourly
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(3600, 86400)) as app:
         gr.Markdown(f"# {TITLE}")
         with gr.Tabs():
             with gr.Tab("对话", id="chat"):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import re
+import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,6 +25,12 @@ if TYPE_CHECKING:
 MODES = {"问答": "answer", "总结": "summary", "建议": "suggest", "提纲起草": "outline"}
 ALL = "全部"
 EMPTY_LIBRARY = "文档库还是空的：请先在「文档库」页上传报告并入库。"
+# Each answer's downloads go to a folder of their own under one folder per process; beyond
+# KEEP_EXPORTS the oldest are removed (a server running for months would otherwise fill
+# /tmp), and the whole folder at exit. Gradio serves its own copy of each file.
+KEEP_EXPORTS = 200
+_exports: dict[str, Path] = {}
+_exports_lock = threading.Lock()
 
 
 @dataclass
@@ -57,11 +66,24 @@ def write_exports(result: AnswerResult, title: str, mode_label: str) -> tuple[st
     cited, _ = render.cited_sources(result)
     short = re.sub(r"[\s?？]+", "", title)[:24]
     stem = safe_name(f"{mode_label}-{short}")
-    folder = Path(tempfile.mkdtemp(prefix="assistant-export-"))
+    folder = export_folder()
     docx_path = to_docx(title, result.text, cited, folder / f"{stem}.docx")
     md_path = folder / f"{stem}.md"
     md_path.write_text(to_markdown(title, result.text, cited), encoding="utf-8")
     return str(docx_path), str(md_path)
+
+
+def export_folder() -> Path:
+    """A new empty folder for one answer's downloads, after pruning the oldest ones."""
+    with _exports_lock:
+        root = _exports.get("root")
+        if root is None or not root.is_dir():
+            root = _exports["root"] = Path(tempfile.mkdtemp(prefix="assistant-exports-"))
+            atexit.register(shutil.rmtree, root, ignore_errors=True)
+        folders = sorted(root.iterdir(), key=lambda p: p.stat().st_mtime_ns)
+        for old in folders[: max(0, len(folders) - KEEP_EXPORTS + 1)]:
+            shutil.rmtree(old, ignore_errors=True)
+        return Path(tempfile.mkdtemp(dir=root))
 
 
 def stream_answer(

@@ -1,9 +1,10 @@
 """multilingual-e5-small through onnxruntime: the ONNX graphs built by ``onnx_export``.
 
 Same tokenizer, windows, batching and token-weighted averaging as ``E5Embedder`` (both are
-``WindowedE5``); only the forward pass differs. ``variant="fused"`` (``e5-onnx``, what plain
-``e5`` means) and ``"fp32"`` are exact fp32; ``"int8"`` (``e5-int8``) runs the fused graph with
-int8 per-channel weights (faster, cosine ≈ 0.99 to fp32).
+``WindowedE5``); only the forward pass differs. ``variant="fused"`` (``e5-onnx``) and ``"fp32"``
+are exact fp32; ``"int8"`` (``e5-int8``) runs the fused graph with int8 per-channel weights
+(faster, cosine ≈ 0.99 to fp32); ``"int8-smooth"`` (``e5-int8-smooth``, what plain ``e5`` means)
+does the same after SmoothQuant (as fast, cosine ≈ 0.998).
 No torch at run time once the files exist.
 """
 

@@ -153,3 +153,11 @@ def onnx_int8(_model_dir, onnx_fused):
     from index.embedders.e5_onnx import E5OnnxEmbedder
 
     return E5OnnxEmbedder.from_models_dir(_model_dir, "int8", num_threads=2)
+
+
+@pytest.fixture(scope="session")
+def onnx_int8_smooth(_model_dir, onnx_fused):
+    """The SmoothQuant int8 ONNX embedder (smoothed and quantised from the fused graph)."""
+    from index.embedders.e5_onnx import E5OnnxEmbedder
+
+    return E5OnnxEmbedder.from_models_dir(_model_dir, "int8-smooth", num_threads=2)

@@ -36,7 +36,8 @@ def test_unknown_variant(tmp_path):
     from index.embedders.onnx_export import ensure_onnx
 
     with pytest.raises(
-        EmbeddingError, match=r"unknown ONNX variant 'fp16'; choose one of: fp32, fused, int8"
+        EmbeddingError,
+        match=r"unknown ONNX variant 'fp16'; choose one of: fp32, fused, int8, int8-smooth",
     ):
         ensure_onnx(tmp_path, "fp16")
 
@@ -80,10 +81,12 @@ def test_int8_windows_a_whole_report(seed_reports, e5_embedder, onnx_int8):
 
 
 @pytest.mark.integration
-def test_int8_finds_the_same_top_seed(seed_passages, e5_embedder, onnx_int8):
+@pytest.mark.parametrize("variant", ["onnx_int8", "onnx_int8_smooth"])
+def test_int8_finds_the_same_top_seed(request, variant, seed_passages, e5_embedder):
+    int8 = request.getfixturevalue(variant)
     texts = [p for _, p in seed_passages]
     questions = [q for q, _ in QUESTIONS]
-    ours = onnx_int8.embed(questions, query=True) @ onnx_int8.embed(texts).T
+    ours = int8.embed(questions, query=True) @ int8.embed(texts).T
     ref = e5_embedder.embed(questions, query=True) @ e5_embedder.embed(texts).T
     for row, (question, seed) in enumerate(QUESTIONS):
         assert seed_passages[int(np.argmax(ours[row]))][0].startswith(seed), question

@@ -94,12 +94,17 @@ def test_e5_backends_are_selectable_and_share_a_model_id(tmp_path, _model_dir):
     from index.embedders import E5_DEFAULT
     from index.embedders.e5 import MODEL_ID
 
-    assert E5_DEFAULT in ("e5-int8", "e5-onnx", "e5-torch")
+    assert E5_DEFAULT in ("e5-int8", "e5-int8-smooth", "e5-onnx", "e5-torch")
     default = make_embedder(settings(tmp_path, model_dir=_model_dir))
     seen = {}
-    for name in ("e5-torch", "e5-onnx", "e5-int8"):
+    for name in ("e5-torch", "e5-onnx", "e5-int8", "e5-int8-smooth"):
         embedder = make_embedder(settings(tmp_path, embedder=name, model_dir=_model_dir))
         seen[name] = type(embedder).__name__
         assert embedder.model_id == MODEL_ID
-    assert seen == {"e5-torch": "E5Embedder", "e5-onnx": "E5OnnxEmbedder", "e5-int8": "E5OnnxEmbedder"}
+    assert seen == {
+        "e5-torch": "E5Embedder",
+        "e5-onnx": "E5OnnxEmbedder",
+        "e5-int8": "E5OnnxEmbedder",
+        "e5-int8-smooth": "E5OnnxEmbedder",
+    }
     assert type(default).__name__ == seen[E5_DEFAULT]

@@ -1,0 +1,104 @@
+"""Where the embedding time goes: onnxruntime's per-operator profile of each ONNX e5 graph.
+
+    .venv/bin/python benchmarks/embed_profile.py [--variants fused,int8-smooth] [--batch 32]
+        [--length 256] [--runs 3] [--models-dir DIR]
+
+One fixed batch (``--batch`` rows of ``--length`` tokens, ids drawn from the vocabulary) is run
+``--runs`` times after a warm-up with ORT profiling on; kernel time is summed per operator
+type. The bound printed is Amdahl's: how fast the graph could get if only the matmul operators
+became N times faster and everything else stayed as measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from benchmarks.common import machine, write_json  # noqa: E402
+
+# operators whose work is the weight matmuls (quantised or not); attention's QKV projection
+# is inside Attention/QAttention together with the fp32 softmax(QK^T)V
+MATMUL_OPS = {"MatMul", "DynamicQuantizeMatMul", "MatMulInteger", "FusedMatMul", "Attention",
+              "QAttention", "MatMulNBits"}  # fmt: skip
+
+
+def profile(path: Path, batch: int, length: int, runs: int, threads: int) -> dict:
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.enable_profiling = True
+    options.profile_file_prefix = str(Path(tempfile.mkdtemp(prefix="ort-profile-")) / "p")
+    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    rng = np.random.default_rng(0)
+    feed = {
+        "input_ids": rng.integers(5, 250_000, (batch, length), dtype=np.int64),
+        "attention_mask": np.ones((batch, length), dtype=np.int64),
+    }
+    session.run(None, feed)
+    start = time.perf_counter()
+    for _ in range(runs):
+        session.run(None, feed)
+    wall = (time.perf_counter() - start) / runs
+    events = json.loads(Path(session.end_profiling()).read_text())
+    per_op: collections.Counter[str] = collections.Counter()
+    for event in events:
+        if event.get("cat") == "Node" and event["name"].endswith("_kernel_time"):
+            per_op[event["args"]["op_name"]] += event["dur"]
+    total = sum(per_op.values())
+    shares = {op: us / total for op, us in per_op.most_common()}
+    matmul = sum(v for op, v in shares.items() if op in MATMUL_OPS)
+    return {
+        "tokens_per_s_profiled": batch * length / wall,
+        "op_share": shares,
+        "matmul_share": matmul,
+        "other_share": 1 - matmul,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--variants", default="fused,int8-smooth")
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--length", type=int, default=256)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--models-dir", type=Path, default=None)
+    ap.add_argument("--out", type=Path, default=REPO / "benchmarks/results/embed-profile.json")
+    args = ap.parse_args()
+    from index.embedders.onnx_export import ensure_onnx
+
+    models = args.models_dir or Path(tempfile.mkdtemp(prefix="e5-profile-models-"))
+    rows = {}
+    for variant in args.variants.split(","):
+        row = profile(
+            ensure_onnx(models, variant), args.batch, args.length, args.runs, args.threads
+        )
+        rows[variant] = row
+        print(f"\n{variant}: {row['tokens_per_s_profiled']:,.0f} tok/s while profiled")
+        for op, share in list(row["op_share"].items())[:8]:
+            print(f"  {op:28s} {100 * share:5.1f} %")
+        for speedup in (2, 4, float("inf")):
+            bound = row["tokens_per_s_profiled"] / (
+                row["other_share"] + row["matmul_share"] / speedup
+            )
+            print(f"  matmul ops {speedup}x faster, rest as is: {bound:,.0f} tok/s")
+    write_json({"command": sys.argv, "date": datetime.now(UTC).isoformat(timespec="seconds"),
+                "machine": machine(), "batch": args.batch, "length": args.length,
+                "variants": rows}, args.out)  # fmt: skip
+    print(f"\nwrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
