@@ -53,20 +53,24 @@ BENCH_INT8 = {
 }
 
 
-def real_chunks(articles: int) -> list[str]:
-    """Embed texts of the seed reports' chunks and of the first ``articles`` scale articles."""
-    from index.documents import build_document, prepare
-
-    docs = [
-        (f.name, f.read_text("utf-8")) for f in sorted((SHARED / "corpus" / "seeds").glob("*.txt"))
-    ]
+def scale_articles(first: int, count: int) -> list[tuple[str, str, str]]:
+    """(id, title, text) of scale articles ``first``..``first+count-1``, in file order."""
+    out = []
     scale = SHARED / "evaldata" / "scale" / "crud_news_68k.jsonl.gz"
     with gzip.open(scale, "rt", encoding="utf-8") as fh:
         for i, line in enumerate(fh):
-            if i >= articles:
+            if i >= first + count:
                 break
-            rec = json.loads(line)
-            docs.append((rec["id"], f"{rec['title']}\n{rec['text']}"))
+            if i >= first:
+                rec = json.loads(line)
+                out.append((rec["id"], rec["title"], rec["text"]))
+    return out
+
+
+def chunk_texts(docs: list[tuple[str, str]]) -> list[str]:
+    """The embed texts ingest makes of (name, text) documents (``chunk_tokens=320``)."""
+    from index.documents import build_document, prepare
+
     texts = []
     for name, text in docs:
         doc = build_document(text, source_path=name)
@@ -75,6 +79,23 @@ def real_chunks(articles: int) -> list[str]:
                 c.embed_text for c in prepare(doc, max_tokens=320, overlap_sentences=1).chunks
             ]
     return texts
+
+
+def real_chunks(articles: int) -> list[str]:
+    """Embed texts of the seed reports' chunks and of the first ``articles`` scale articles."""
+    docs = [
+        (f.name, f.read_text("utf-8")) for f in sorted((SHARED / "corpus" / "seeds").glob("*.txt"))
+    ]
+    docs += [(aid, f"{title}\n{text}") for aid, title, text in scale_articles(0, articles)]
+    return chunk_texts(docs)
+
+
+def calibration_texts(first: int = 1000, count: int = 100) -> tuple[list[str], list[str]]:
+    """SmoothQuant's calibration text: the chunks of scale articles ``first``.. as passages
+    and their titles as queries (articles no benchmark or eval measures)."""
+    articles = scale_articles(first, count)
+    passages = chunk_texts([(aid, f"{title}\n{text}") for aid, title, text in articles])
+    return passages, [title for _, title, _ in articles]
 
 
 def queries() -> list[str]:

@@ -6,7 +6,7 @@ Not a project dependency (it measured slower than onnxruntime here); to repeat:
     .venv/bin/python benchmarks/openvino_probe.py [--articles 60] [--rounds 3]
 
 Both read the plain fp32 ONNX export (``onnx_export`` variant ``fp32``). int8 is calibrated on
-scale articles 1000-1099 (``smoothquant.calibration_feeds``, not the measured chunks) with
+scale articles 1000-1099 (``embed_backends.calibration_texts``, not the measured chunks) with
 ``nncf.quantize(model_type=TRANSFORMER)`` (its own SmoothQuant, alpha 0.95 for MatMul).
 Vectors are compared with the fused fp32 ONNX graph (``e5-onnx``; cosine 1.00000 to torch).
 """
@@ -25,7 +25,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from benchmarks.common import machine, write_json  # noqa: E402
-from benchmarks.embed_backends import queries, real_chunks  # noqa: E402
+from benchmarks.embed_backends import calibration_texts, queries, real_chunks  # noqa: E402
 
 
 def ov_embedder(model, tokenizer_path: Path, threads: int):
@@ -93,7 +93,7 @@ def main() -> None:
     started = time.perf_counter()
     int8_model = nncf.quantize(
         fp32_model.clone(),
-        nncf.Dataset(list(calibration_feeds(REPO.parent / "shared", tokenizer, batch=8))),
+        nncf.Dataset(list(calibration_feeds(reference, *calibration_texts(), batch=8))),
         model_type=nncf.ModelType.TRANSFORMER,
         subset_size=400,
         # AVX2 without VNNI saturates 8-bit pair sums: keep weights to 7 bits everywhere

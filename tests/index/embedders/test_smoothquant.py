@@ -10,15 +10,6 @@ from index.embedders import smoothquant
 from tests.index.embedders.test_e5_onnx import QUESTIONS
 
 
-def _feeds(embedder, texts):
-    from index.embedders.e5 import WINDOW, WindowedE5
-
-    windows = [ids[:WINDOW] for ids in embedder.token_ids(texts)]
-    for a in range(0, len(windows), 8):
-        ids, mask = WindowedE5.padded(windows[a : a + 8])
-        yield {"input_ids": ids, "attention_mask": mask}
-
-
 def test_committed_statistics_cover_every_layer():
     stats = smoothquant.load_stats()
     assert len(stats) == 48
@@ -79,7 +70,10 @@ def test_smoothing_alone_changes_nothing_in_fp32(tmp_path, onnx_fused, seed_chun
 
 @pytest.mark.integration
 def test_calibration_reproduces_the_committed_statistics_shape(onnx_fused, seed_chunks):
-    stats = smoothquant.calibrate(onnx_fused.path, _feeds(onnx_fused, [t for _, t in seed_chunks]))
+    stats = smoothquant.calibrate(
+        onnx_fused.path,
+        smoothquant.calibration_feeds(onnx_fused, [t for _, t in seed_chunks], [], batch=8),
+    )
     committed = smoothquant.load_stats()
     assert set(stats) == set(committed)
     for role, peak in stats.items():
