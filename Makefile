@@ -1,12 +1,25 @@
 # Two entry points a newcomer needs: `make demo` (install + index the sample corpus + ask it)
 # and `make test` (install + run every test, integration included). `.ci/run` calls `make test`.
+#
+# Every install takes its versions from requirements.lock (pip constraints compiled by
+# pip-tools from pyproject.toml's ranges); `make lock` recompiles it. pyproject.toml keeps the
+# honest ranges for people who install the package into an environment of their own.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
+LOCK := requirements.lock
+PIN := $(PIP) install -q -c $(LOCK)
+LOCK_VENV := .venv-lock
+PIP_TOOLS := pip-tools==7.6.2
 
-.PHONY: install system-deps demo test lint bench-ingest clean-venv
+.PHONY: install install-dev system-deps demo test lint lock bench-ingest clean-venv
 
+# What the demo needs: the runtime dependencies only (no compiler, no test tools).
 install: $(VENV)/.installed
+
+# Everything `make test` needs on top: pytest, ruff, playwright, and the llama.cpp server of
+# the LLM-path test (compiled from source: about 5 minutes the first time, pip caches it).
+install-dev: $(VENV)/.installed-dev
 
 # Debian's Chromium and a CJK font for the browser tests (never `playwright install`, which
 # downloads a browser). Needs root or sudo; skipped when Chromium is already there.
@@ -16,12 +29,16 @@ system-deps:
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-wqy-zenhei; \
 	fi
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	python3 -m venv $(VENV)
-	$(PIP) install -q --upgrade pip
+	$(PIN) pip
 	# The CPU build of torch comes first: anything else would pull a multi-GB CUDA build.
-	$(PIP) install -q torch==2.13.0
-	$(PIP) install -q -e '.[dev]'
+	$(PIN) torch
+	$(PIN) -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PIN) -e '.[dev]'
 	touch $@
 
 demo: install
@@ -30,11 +47,20 @@ demo: install
 	$(VENV)/bin/assistant ask "老旧小区改造中党员发挥了哪些作用？"
 	@echo "Web app: $(VENV)/bin/assistant serve   (http://127.0.0.1:7860)"
 
-test: install system-deps
+test: install-dev system-deps
 	$(PY) -m pytest -q
 
-lint: install
+lint: install-dev
 	$(VENV)/bin/ruff check .
+
+# Recompile requirements.lock from pyproject.toml's ranges (newest versions that fit). Run the
+# whole `make test` on the new lock before committing it.
+lock:
+	python3 -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install -q --upgrade pip '$(PIP_TOOLS)'
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile -q --upgrade \
+		--extra dev --extra llama --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links -o $(LOCK) pyproject.toml
 
 bench-ingest: install
 	$(PY) benchmarks/ingest.py

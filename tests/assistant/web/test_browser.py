@@ -1,6 +1,9 @@
 """The web app in a real headless Chromium: ask in Chinese, read the cited answer, upload a
 report through the 文档库 tab, and check that markup inside sources never runs or renders.
 
+Each test opens its own page (the app's first tab, 对话), so one failure leaves nothing behind
+for the next; text is matched as the user reads it, whatever elements Gradio splits it into.
+
 Needs Debian's ``chromium`` (``apt-get install -y chromium fonts-wqy-zenhei``) and the
 ``playwright`` Python package; never ``playwright install``. Screenshots go to
 ``tests/artifacts/``.
@@ -17,7 +20,12 @@ import pytest
 SHARED = Path(__file__).resolve().parents[3].parent / "shared"
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-HOSTILE_NAME = "网页安全测试说明.txt"
+HOSTILE_NAME = "网页安全测试说明.txt"  # already in the library
+UPLOAD_NAME = "上传检验说明.txt"  # uploaded through the 文档库 tab
+UPLOAD_TEXT = """关于上传检验的说明
+一、检验内容
+本文件经文档库页面上传，用于检验上传、入库和文档列表显示。上传检验单位现有党员31名。
+"""
 HOSTILE_TEXT = """关于来源面板转义检验的说明
 一、检验内容
 本段落故意包含脚本标签<script>window.__xss_txt=1;alert('txt')</script>和图片标签<img src=x onerror="window.__xss_img=1;alert('img')">，用于检验来源面板的转义是否可靠。
@@ -42,24 +50,32 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def server(seed_app, tmp_path_factory):
-    """The app over seeds + script_injection.html + a report with markup in its title and
-    file name; and a hostile report to upload."""
+    """The app over seeds + script_injection.html + a report with markup in its body and one
+    with markup in its title and file name; and a report to upload."""
 
     def extra(corpus: Path) -> None:
         shutil.copy(SHARED / "badinputs" / "script_injection.html", corpus)
+        (corpus / HOSTILE_NAME).write_text(HOSTILE_TEXT, encoding="utf-8")
         (corpus / HOSTILE_FILE).write_text(HOSTILE_TITLE_TEXT, encoding="utf-8")
 
     url = seed_app(extra)
-    hostile = tmp_path_factory.mktemp("upload") / HOSTILE_NAME
-    hostile.write_text(HOSTILE_TEXT, encoding="utf-8")
-    return {"url": url, "hostile": hostile}
+    upload = tmp_path_factory.mktemp("upload") / UPLOAD_NAME
+    upload.write_text(UPLOAD_TEXT, encoding="utf-8")
+    return {"url": url, "upload": upload}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def page(server, open_page):
+    """A fresh page per test, on the 对话 tab."""
     with open_page(server["url"]) as page:
         page.locator("#question textarea").wait_for()
         yield page
+
+
+def _reads(text: str) -> re.Pattern:
+    """``text`` as a reader sees it: any whitespace between its characters is allowed (Gradio
+    may put a file's stem and extension, or a size, in elements of their own)."""
+    return re.compile(r"\s*".join(re.escape(ch) for ch in text))
 
 
 def _ask(page, question: str) -> None:
@@ -108,17 +124,21 @@ def test_upload_through_library_tab(page, server):
     from playwright.sync_api import expect
 
     page.get_by_role("tab", name="文档库").click()
-    page.locator("#upload input[type=file]").set_input_files(str(server["hostile"]))
-    expect(page.locator("#upload")).to_contain_text(HOSTILE_NAME)
+    page.locator("#upload input[type=file]").set_input_files(str(server["upload"]))
+    expect(page.locator("#upload")).to_contain_text(_reads(UPLOAD_NAME))
     page.locator("#ingest").click()
     outcomes = page.locator("#outcomes")
     expect(outcomes).to_contain_text("已入库")
-    expect(outcomes).to_contain_text(HOSTILE_NAME)
+    expect(outcomes).to_contain_text(_reads(UPLOAD_NAME))
     documents = page.locator("#documents")
-    expect(documents).to_contain_text("script_injection.html")
-    expect(documents).to_contain_text(HOSTILE_NAME)
+    expect(documents).to_contain_text(_reads("script_injection.html"))
+    expect(documents).to_contain_text(_reads(UPLOAD_NAME))
     page.screenshot(path=str(ARTIFACTS / "browser_library.png"), full_page=True)
     page.get_by_role("tab", name="对话").click()
+    _ask(page, "上传检验单位现有党员多少名？")
+    expect(page.locator("#answer")).to_contain_text("31")
+    expect(page.locator("#sources")).to_contain_text(_reads(UPLOAD_NAME))
+    _no_script_ran(page)
 
 
 def test_markup_in_sources_shows_as_text(page):
@@ -128,7 +148,7 @@ def test_markup_in_sources_shows_as_text(page):
     sources = page.locator("#sources")
     expect(sources).to_contain_text("<script>window.__xss_txt=1")
     expect(sources).to_contain_text('<img src=x onerror="window.__xss_img=1')
-    expect(sources).to_contain_text(HOSTILE_NAME)
+    expect(sources).to_contain_text(_reads(HOSTILE_NAME))
     page.screenshot(path=str(ARTIFACTS / "browser_escaped.png"), full_page=True)
     _no_script_ran(page)
 
@@ -153,8 +173,7 @@ def test_markup_in_titles_and_file_names_shows_as_text(page):
     page.get_by_role("tab", name="文档库").click()
     documents = page.locator("#documents")
     expect(documents).to_contain_text("<script>window.__xss_title=1")
-    expect(documents).to_contain_text(HOSTILE_FILE)
+    expect(documents).to_contain_text(_reads(HOSTILE_FILE))
     assert page.locator("#documents script, #documents img, #to-delete img").count() == 0
     page.screenshot(path=str(ARTIFACTS / "browser_hostile_title.png"), full_page=True)
-    page.get_by_role("tab", name="对话").click()
     _no_script_ran(page)
