@@ -127,11 +127,10 @@ def docs_list(data_dir: DataDir = None, embedder: Embedder = None) -> None:
 
     Example: assistant docs list
     """
-    from index.embedders import make_embedder
-    from index.pipeline import open_store
+    from index.store import open_store
 
     settings = _settings(data_dir, embedder)
-    store = open_store(settings, make_embedder(settings), create=False)
+    store = open_store(settings)  # the catalog only: no embedding model is loaded
     try:
         table = Table(title=f"文档库 ({settings.index_dir})")
         for col in ("编号", "标题", "单位", "年份", "文种", "段数", "文件"):
@@ -157,7 +156,7 @@ def docs_delete(
 
     Example: assistant docs delete d3f1c2…
     """
-    from index.pipeline import delete_documents
+    from index.store import delete_documents
 
     deleted = delete_documents(ids, _settings(data_dir, embedder))
     console.print(f"已删除 {len(deleted)} 篇文档。")

@@ -154,7 +154,8 @@ def questions(n: int) -> list[str]:
 # -- building the indexes -----------------------------------------------------------------
 def bulk_insert(settings: Settings, embedder, corpus, vectors: np.ndarray) -> dict:
     """Write prepared documents with precomputed vectors through IndexStore, as ingest would."""
-    from index.pipeline import chunking_config, open_store
+    from index.pipeline import chunking_config
+    from index.store import open_store
 
     store = open_store(settings, embedder, create=True)
     t0 = time.perf_counter()
@@ -273,23 +274,22 @@ def hybrid_stages(reader, hybrid, qs: list[str], k: int = 5) -> dict:
         return time.perf_counter()
 
     for q in qs:
-        reader._query_cache.clear()
+        reader.clear_query_cache()
         n = max(hybrid.candidates, 4 * k)
         t = time.perf_counter()
         vec = reader.embed_query(q)
         t = mark("query_embedding", t)
-        dense = [cid for cid, _, _ in reader.store.vectors.query(vec, n, None)]
+        dense_scored = reader.nearest(vec, n)
         t = mark("chroma_query", t)
-        kw_index = reader.store.keyword_index()
-        t = mark("keyword_index_check", t)
-        kw = [cid for cid, _ in kw_index.search(q, n, None)]
+        kw_scored = reader.keyword_search(q, n)
         t = mark("bm25_search_incl_jieba", t)
+        hits = {h.chunk_id: h for h in reader.hits(dense_scored + kw_scored)}
+        t = mark("catalog_hits", t)
+        dense = [cid for cid, _ in dense_scored if cid in hits]
+        kw = [cid for cid, _ in kw_scored if cid in hits]
         fused = reciprocal_rank_fusion([dense, kw], hybrid.weights, hybrid.rrf_k)[: max(2 * k, 20)]
         t = mark("rrf", t)
-        hits = {h.chunk_id: h for h in reader.hits(fused)}
-        t = mark("catalog_hits", t)
-        fused = [(cid, s) for cid, s in fused if cid in hits]
-        vectors = reader.store.vectors.vectors([cid for cid, _ in fused])
+        vectors = reader.vectors([cid for cid, _ in fused])
         t = mark("chroma_get_vectors", t)
         mmr(
             fused,
@@ -313,7 +313,7 @@ def measure(size: int, args) -> dict:
     from evals.corpus import CorpusDoc
     from evals.naive import NaiveChromaRetriever
     from index.embedders import make_embedder
-    from index.store import keyword
+    from index.store import keyword, open_store
 
     base = Settings(embedder=args.embedder)
     embedder = make_embedder(base)
@@ -330,7 +330,8 @@ def measure(size: int, args) -> dict:
     open_s = time.perf_counter() - t0
     rss_open = rss_mb()
 
-    root = reader.store.keyword_root
+    store = open_store(settings)  # the keyword index's files and the catalog's tokens
+    root = store.keyword_root
     loads = []
     for _ in range(args.runs):
         t0 = time.perf_counter()
@@ -338,9 +339,9 @@ def measure(size: int, args) -> dict:
         loads.append(time.perf_counter() - t0)
         del kw
     rss_a = rss_mb()
-    kw_index = reader.store.keyword_index()
+    kw_index = store.keyword_index()
     kw_rss = rss_mb() - rss_a
-    rows = list(reader.store.catalog.done_chunk_tokens())
+    rows = list(store.catalog.done_chunk_tokens())
     builds = []
     scratch = args.work / f"kw-scratch-{size}"
     for _ in range(args.runs):
@@ -355,7 +356,7 @@ def measure(size: int, args) -> dict:
         "size_target": size,
         "embedder_class": type(embedder).__name__,
         "chunks": len(kw_index),
-        "documents": reader.store.catalog.counts()["documents"],
+        "documents": store.catalog.counts()["documents"],
         "reader_open_s": round(open_s, 3),
         "keyword_build_s": round(statistics.median(builds), 2),
         "keyword_build_runs_s": [round(b, 2) for b in builds],
@@ -387,7 +388,7 @@ def measure(size: int, args) -> dict:
     for q in qs[:5]:  # warm-up: Chroma segments, jieba, SQLite pages
         for fn in fns.values():
             fn(q)
-    timed = time_queries(fns, qs, args.runs, reader._query_cache.clear)
+    timed = time_queries(fns, qs, args.runs, reader.clear_query_cache)
     out["query_embedding"] = timed.pop("query_embedding")
     out["pipelines"] = timed
     hybrid = build_retriever("hybrid", settings, reader=reader)
@@ -404,6 +405,7 @@ def measure(size: int, args) -> dict:
     # VmHWM, not ru_maxrss: the latter counts the parent's pages shared before exec.
     out["peak_rss_mb"] = round(rss_mb("VmHWM"), 1)
     reader.close()
+    store.close()
     return out
 
 

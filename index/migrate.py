@@ -14,7 +14,7 @@ import numpy as np
 
 from core.errors import StoreError
 from core.settings import Settings
-from index.store import IndexStore
+from index.store import IndexStore, index_exists
 from index.store.vectors import ChromaVectorStore
 
 
@@ -41,12 +41,11 @@ def migrate_to_chroma(
     """
     # 1. the source: the embedded collection and the model that filled it
     local = ChromaVectorStore(settings.index_dir / "chroma", settings.collection)
-    if not (settings.index_dir / "catalog.sqlite3").exists():
+    if not index_exists(settings):
         raise StoreError(f"no index in {settings.index_dir}; run `assistant ingest PATH` first")
     model_id, dimension = _stored_model(local, settings)
-    store = IndexStore(
-        settings.index_dir, settings.collection, model_id=model_id, dimension=dimension
-    )
+    store = IndexStore(settings.index_dir, settings.collection)
+    store.open_vectors(model_id, dimension)
     try:
         with store.write_lock():
             store.recover()

@@ -20,7 +20,7 @@ from index.documents import Prepared, build_document, chunk_metadata, prepare
 from index.embedders.base import Embedder
 from index.report import FileOutcome, IngestReport
 from index.sources import Item, file_items, record_items
-from index.store import IndexStore
+from index.store import IndexStore, open_store
 
 FLUSH_CHUNKS = 256
 
@@ -245,18 +245,6 @@ def _default_embedder(settings: Settings) -> Embedder:
     return make_embedder(settings)
 
 
-def open_store(settings: Settings, embedder: Embedder, *, create: bool) -> IndexStore:
-    """The configured index (embedded Chroma, or the server at ``settings.chroma_url``)."""
-    return IndexStore(
-        settings.index_dir,
-        settings.collection,
-        model_id=embedder.model_id,
-        dimension=embedder.dimension,
-        chroma_url=settings.chroma_url,
-        create=create,
-    )
-
-
 def _ingest(
     items: list[Item],
     prune_roots: list[str],
@@ -273,7 +261,7 @@ def _ingest(
         with store.write_lock():
             if rebuild:
                 store.wipe()
-                store.vectors.open(embedder.model_id, embedder.dimension, create=True)
+                store.open_vectors(embedder.model_id, embedder.dimension, create=True)
             run = run_ingest(
                 items, store, embedder, settings, prune_roots=prune_roots, progress=progress
             )
@@ -330,36 +318,3 @@ def ingest_records(
         rebuild=rebuild,
         progress=progress,
     )
-
-
-def delete_documents(
-    doc_ids: Iterable[str], settings: Settings, *, embedder: Embedder | None = None
-) -> list[str]:
-    """Delete documents by id (or source id); returns the internal ids deleted."""
-    from core.errors import NotFoundError
-
-    embedder = embedder or _default_embedder(settings)
-    store = open_store(settings, embedder, create=False)
-    try:
-        with store.write_lock():
-            # Re-running a delete that was killed finishes it: the documents of its batch
-            # are removed by recover() (or already were) and count as deleted, not unknown.
-            finished = store.catalog.delete_batch()
-            if store.recover():
-                store.refresh_keyword()
-            by_source = {d.source_id: d.doc_id for d in store.catalog.documents()}
-            resolved, todo = [], []
-            for d in doc_ids:
-                doc_id = d if store.catalog.document(d) else by_source.get(d)
-                if doc_id is not None:
-                    todo.append(doc_id)
-                elif d in finished:
-                    doc_id = finished[d]
-                else:
-                    raise NotFoundError(f"no document {d!r} in the index")
-                if doc_id not in resolved:
-                    resolved.append(doc_id)
-            store.delete_documents(list(dict.fromkeys(todo)))  # refreshes the keyword index
-            return resolved
-    finally:
-        store.close()

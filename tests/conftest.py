@@ -68,7 +68,7 @@ def seeds_dir(shared) -> Path:
 
 def _snapshot(settings, embedder) -> dict:
     """Everything a clean build determines: documents, sources, chunk ids in all three stores."""
-    from index.pipeline import open_store
+    from index.store import open_store
 
     store = open_store(settings, embedder, create=False)
     try:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from assistant.generation.chat import ChatModel, LLMError, LLMTimeoutError
 from assistant.generation.citations import check_citations
@@ -33,7 +32,7 @@ from assistant.generation.extractive import (
     strip_number,
 )
 from assistant.generation.types import AnswerResult, Citation, Event
-from assistant.retrieval.base import Hit
+from assistant.retrieval.base import Hit, Retriever
 from core.errors import ConfigError
 from core.normalize import normalize
 from core.settings import Settings
@@ -52,7 +51,7 @@ def generate(
     question: str,
     *,
     mode: str,
-    retriever: Any,
+    retriever: Retriever,
     chat: ChatModel | None,
     settings: Settings,
     filters: dict | None = None,

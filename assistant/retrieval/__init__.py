@@ -22,4 +22,4 @@ def build_retriever(name: str, settings: Settings, *, reader=None, embedder=None
         return ChromaDenseRetriever(reader)
     if name == "bm25":
         return BM25Retriever(reader)
-    return HybridRetriever(reader)
+    return HybridRetriever.over(reader)

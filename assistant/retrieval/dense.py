@@ -11,19 +11,12 @@ from assistant.retrieval.reader import IndexReader
 class ChromaDenseRetriever:
     """Nearest chunks by cosine similarity; filters applied inside Chroma."""
 
-    def __init__(self, reader: IndexReader, candidates: int = 50):
+    def __init__(self, reader: IndexReader):
         self.reader = reader
-        self.candidates = candidates
 
-    def scored(self, query: str, n: int, filters: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+    def retrieve(self, query: str, k: int = 5, filters: dict[str, Any] | None = None) -> list[Hit]:
         allowed = self.reader.allowed_docs(filters)
         if allowed is not None and not allowed:
             return []
-        where = None
-        if allowed is not None:
-            where = {"doc_id": {"$in": sorted(allowed)}}
-        found = self.reader.store.vectors.query(self.reader.embed_query(query), n, where)
-        return [(cid, sim) for cid, sim, _ in found]
-
-    def retrieve(self, query: str, k: int = 5, filters: dict[str, Any] | None = None) -> list[Hit]:
-        return self.reader.hits(self.scored(query, k, filters))[:k]
+        found = self.reader.nearest(self.reader.embed_query(query), k, allowed)
+        return self.reader.hits(found)[:k]

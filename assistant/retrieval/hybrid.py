@@ -1,4 +1,5 @@
-"""Hybrid retrieval: dense + BM25 fused by reciprocal rank, then diversified with MMR.
+"""Hybrid retrieval: any retrievers (dense + BM25 by default) fused by reciprocal rank, then
+diversified with MMR.
 
 1. Each retriever returns ``candidates`` chunks (filters applied inside each).
 2. Reciprocal rank fusion: score = Σ weight / (rrf_k + rank), ranks from 1.
@@ -9,14 +10,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from assistant.retrieval.base import Hit
+from assistant.retrieval.base import Hit, Retriever, VectorSource
 from assistant.retrieval.dense import ChromaDenseRetriever
 from assistant.retrieval.keyword import BM25Retriever
 from assistant.retrieval.reader import IndexReader
+from core.errors import ConfigError
 
 
 def reciprocal_rank_fusion(
@@ -68,36 +71,52 @@ def mmr(
 
 
 class HybridRetriever:
-    """Dense + keyword, RRF-fused and MMR-diversified."""
+    """Several retrievers, RRF-fused and MMR-diversified (the way haystack joins retrievers).
+
+    ``vectors`` gives the stored vectors MMR compares; without it diversity is by document only.
+    """
 
     def __init__(
         self,
-        reader: IndexReader,
+        retrievers: Sequence[Retriever],
         *,
+        weights: Sequence[float] | None = None,
+        vectors: VectorSource | None = None,
         candidates: int = 40,
         rrf_k: int = 60,
-        dense_weight: float = 1.0,
-        keyword_weight: float = 1.0,
         mmr_lambda: float = 0.85,
         same_doc_penalty: float = 0.05,
     ):
-        self.reader = reader
-        self.dense = ChromaDenseRetriever(reader)
-        self.keyword = BM25Retriever(reader)
+        self.retrievers = list(retrievers)
+        self.weights = list(weights) if weights is not None else [1.0] * len(self.retrievers)
+        if len(self.weights) != len(self.retrievers):
+            raise ConfigError("HybridRetriever needs one weight per retriever")
+        self.vector_source = vectors
         self.candidates = candidates
         self.rrf_k = rrf_k
-        self.weights = [dense_weight, keyword_weight]
         self.mmr_lambda = mmr_lambda
         self.same_doc_penalty = same_doc_penalty
 
+    @classmethod
+    def over(cls, reader: IndexReader, **options: Any) -> HybridRetriever:
+        """Dense + BM25 over one index (equal weights unless ``weights`` is given)."""
+        return cls(
+            [ChromaDenseRetriever(reader), BM25Retriever(reader)], vectors=reader, **options
+        )
+
     def retrieve(self, query: str, k: int = 5, filters: dict[str, Any] | None = None) -> list[Hit]:
         n = max(self.candidates, 4 * k)
-        dense = [cid for cid, _ in self.dense.scored(query, n, filters)]
-        kw = [cid for cid, _ in self.keyword.scored(query, n, filters)]
-        fused = reciprocal_rank_fusion([dense, kw], self.weights, self.rrf_k)[: max(2 * k, 20)]
-        hits = {h.chunk_id: h for h in self.reader.hits(fused)}
-        fused = [(cid, s) for cid, s in fused if cid in hits]
-        vectors = self.reader.store.vectors.vectors([cid for cid, _ in fused])
+        hits: dict[str, Hit] = {}
+        rankings = []
+        for retriever in self.retrievers:
+            found = retriever.retrieve(query, n, filters)
+            rankings.append([h.chunk_id for h in found])
+            for h in found:
+                hits.setdefault(h.chunk_id, h)
+        fused = reciprocal_rank_fusion(rankings, self.weights, self.rrf_k)[: max(2 * k, 20)]
+        vectors = (
+            self.vector_source.vectors([cid for cid, _ in fused]) if self.vector_source else {}
+        )
         picked = mmr(
             fused,
             vectors,

@@ -14,11 +14,8 @@ class BM25Retriever:
     def __init__(self, reader: IndexReader):
         self.reader = reader
 
-    def scored(self, query: str, n: int, filters: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+    def retrieve(self, query: str, k: int = 5, filters: dict[str, Any] | None = None) -> list[Hit]:
         allowed = self.reader.allowed_docs(filters)
         if allowed is not None and not allowed:
             return []
-        return self.reader.store.keyword_index().search(query, n, allowed)
-
-    def retrieve(self, query: str, k: int = 5, filters: dict[str, Any] | None = None) -> list[Hit]:
-        return self.reader.hits(self.scored(query, k, filters))[:k]
+        return self.reader.hits(self.reader.keyword_search(query, k, allowed))[:k]

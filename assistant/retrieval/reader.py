@@ -1,4 +1,9 @@
-"""Read-only access to the index for the retrievers: query embedding, hits with provenance."""
+"""Read-only access to the index for the retrievers: query embedding, search, hits with provenance.
+
+The catalog is opened at once; the embedding model and the Chroma collection only when a
+query is first embedded or vectors are first read, so a keyword search, the review terms or
+the document list never load a model.
+"""
 
 from __future__ import annotations
 
@@ -10,34 +15,83 @@ from assistant.retrieval.base import Hit
 from core.errors import ConfigError
 from core.settings import Settings
 from index.embedders.base import Embedder
-from index.store import IndexStore
+from index.store import IndexStore, open_store
+from index.store.catalog import ChunkRow, DocumentRow
 
 FILTER_KEYS = ("org", "year", "genre", "doc_id")
+QUERY_CACHE_SIZE = 256
 
 
 class IndexReader:
-    """The opened index plus the embedder its vectors came from."""
+    """The opened index plus the embedder its vectors came from (loaded on first use)."""
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None):
-        from index.embedders import make_embedder
-        from index.pipeline import open_store
-
         self.settings = settings
-        self.embedder = embedder or make_embedder(settings)
-        self.store: IndexStore = open_store(settings, self.embedder, create=False)
+        self._embedder = embedder
+        self._store: IndexStore = open_store(settings, embedder)
+        self._vectors_checked = embedder is not None
         self._query_cache: dict[str, np.ndarray] = {}
 
     def close(self) -> None:
-        self.store.close()
+        self._store.close()
 
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            from index.embedders import make_embedder
+
+            self._embedder = make_embedder(self.settings)
+        return self._embedder
+
+    def _vectors(self):
+        if not self._vectors_checked:
+            self._store.open_vectors(self.embedder.model_id, self.embedder.dimension)
+            self._vectors_checked = True
+        return self._store.vectors
+
+    # -- searching
     def embed_query(self, query: str) -> np.ndarray:
         vec = self._query_cache.get(query)
         if vec is None:
             vec = self.embedder.embed([query], query=True)[0]
-            if len(self._query_cache) > 256:
+            if len(self._query_cache) >= QUERY_CACHE_SIZE:
                 self._query_cache.clear()
             self._query_cache[query] = vec
         return vec
+
+    def clear_query_cache(self) -> None:
+        """Forget cached query vectors (benchmarks time the embedding too)."""
+        self._query_cache.clear()
+
+    def nearest(
+        self, vector: np.ndarray, n: int, allowed: set[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk_id, cosine) of the ``n`` nearest chunks, within ``allowed`` documents."""
+        where = {"doc_id": {"$in": sorted(allowed)}} if allowed is not None else None
+        return [(cid, sim) for cid, sim, _ in self._vectors().query(vector, n, where)]
+
+    def keyword_search(
+        self, query: str, n: int, allowed: set[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk_id, BM25 score) of the ``n`` best chunks, within ``allowed`` documents."""
+        return self._store.keyword_index().search(query, n, allowed)
+
+    def vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of ``chunk_ids`` (those the store holds)."""
+        return self._vectors().vectors(chunk_ids)
+
+    # -- the catalog
+    def documents(self) -> list[DocumentRow]:
+        """Finished documents."""
+        return self._store.catalog.documents()
+
+    def document_text(self, doc_id: str) -> str | None:
+        """The whole cleaned text of a document."""
+        return self._store.catalog.document_text(doc_id)
+
+    def chunks_of(self, doc_id: str) -> list[ChunkRow]:
+        """A document's chunks in reading order."""
+        return self._store.catalog.chunks_of(doc_id)
 
     def allowed_docs(self, filters: dict[str, Any] | None) -> set[str] | None:
         """Finished documents matching ``filters`` (``None`` = no filter)."""
@@ -47,7 +101,7 @@ class IndexReader:
         if unknown:
             raise ConfigError(f"unknown filter(s) {sorted(unknown)}; use {list(FILTER_KEYS)}")
         out = set()
-        for d in self.store.catalog.documents():
+        for d in self.documents():
             fields = {**d.metadata, "doc_id": d.doc_id}
             if all(
                 _matches(fields.get(k), v, d.source_id if k == "doc_id" else None)
@@ -58,7 +112,7 @@ class IndexReader:
 
     def hits(self, scored: list[tuple[str, float]]) -> list[Hit]:
         """Hits for (chunk_id, score) pairs, dropping chunks of unfinished documents."""
-        catalog = self.store.catalog
+        catalog = self._store.catalog
         rows = catalog.chunk_rows(cid for cid, _ in scored)
         done = catalog.done_ids(r.doc_id for r in rows.values())
         docs = {d: catalog.document(d) for d in done}

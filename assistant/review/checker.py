@@ -16,15 +16,18 @@ For each sentence:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from assistant.retrieval.base import Hit
+from assistant.retrieval.base import Hit, Retriever
 from assistant.review import align
 from assistant.review.facts import Fact, extract_facts, extract_quotes, extract_wenhao, facts_agree
 from assistant.review.polarity import polarity_markers
 from assistant.review.sentences import is_claim, split_draft
 from core.normalize import normalize
 from index.chunking import split_sentences
+
+if TYPE_CHECKING:
+    from assistant.review.terms import TermSet
 
 LABELS = ("supported", "contradicted", "unsupported", "not_claim")
 HARNESS_LABEL = {
@@ -179,7 +182,7 @@ def _quote_anchored(claim: str, facts: list[Fact], passages: list[str]) -> dict[
     return out
 
 
-def _retrieve(sentence: str, claim: str, retriever: Any, k: int) -> list[Hit]:
+def _retrieve(sentence: str, claim: str, retriever: Retriever, k: int) -> list[Hit]:
     """The sentence's top-k passages, plus the best two for each quoted name in it (a strong key)."""
     hits = list(retriever.retrieve(sentence, k=k))
     seen = {h.chunk_id for h in hits}
@@ -209,7 +212,7 @@ def _weak(f: Fact) -> bool:
 
 
 def check_sentence(
-    sentence: str, retriever: Any, k: int = 5, *, start: int = 0, end: int | None = None
+    sentence: str, retriever: Retriever, k: int = 5, *, start: int = 0, end: int | None = None
 ) -> Verdict:
     """Verdict for one draft sentence against the top ``k`` passages of ``retriever``."""
     end = len(sentence) + start if end is None else end
@@ -270,7 +273,7 @@ def check_sentence(
     return verdict
 
 
-def check_claim(claim: str, retriever: Any) -> str:
+def check_claim(claim: str, retriever: Retriever) -> str:
     """The eval harness's checker: ``supported`` | ``not_supported`` | ``contradicted``.
 
     ``unsupported`` and ``not_claim`` both map to ``not_supported``.
@@ -278,7 +281,7 @@ def check_claim(claim: str, retriever: Any) -> str:
     return check_sentence(claim, retriever).harness_label
 
 
-def review_text(text: str, retriever: Any, *, k: int = 5, terms: Any = None) -> ReviewReport:
+def review_text(text: str, retriever: Retriever, *, k: int = 5, terms: TermSet | None = None) -> ReviewReport:
     """Check every sentence of a draft; headings are ``not_claim``. ``terms``: mined fixed expressions."""
     verdicts = []
     for unit in split_draft(text):

@@ -50,6 +50,7 @@ def review(
     Example: assistant review 草稿.docx --format docx --out 草稿-审核.docx
     """
     from assistant.retrieval import build_retriever
+    from assistant.retrieval.reader import IndexReader
     from assistant.review import report as render
     from assistant.review.checker import review_text
     from assistant.review.terms import terms_for_reader
@@ -60,11 +61,12 @@ def review(
         raise typer.BadParameter("--format docx needs --out PATH")
     text = read_draft(file)
     settings = load_settings(data_dir=data_dir, embedder=embedder)
-    retriever = build_retriever("hybrid", settings)
+    reader = IndexReader(settings)
     try:
-        result = review_text(text, retriever, k=k, terms=terms_for_reader(retriever.reader))
+        retriever = build_retriever("hybrid", settings, reader=reader)
+        result = review_text(text, retriever, k=k, terms=terms_for_reader(reader))
     finally:
-        retriever.reader.close()
+        reader.close()
     if second_opinion:
         from assistant.generation.chat import make_chat_model
         from assistant.review.second_opinion import add_second_opinions

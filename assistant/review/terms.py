@@ -14,9 +14,13 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from assistant.review.orgs import mine_org_names, org_variants
 from core.normalize import normalize
+
+if TYPE_CHECKING:
+    from assistant.retrieval.reader import IndexReader
 
 NUMERALS = "一二两三四五六七八九十双"
 MIN_UNQUOTED_USES = 2
@@ -85,14 +89,13 @@ def mine_terms(texts: Iterable[str]) -> TermSet:
 _CACHE: dict[str, TermSet] = {}
 
 
-def terms_for_reader(reader) -> TermSet:
+def terms_for_reader(reader: IndexReader) -> TermSet:
     """Mined terms of an open index, cached per index generation (the set of finished documents)."""
-    catalog = reader.store.catalog
-    docs = sorted(d.doc_id for d in catalog.documents())
+    docs = sorted(d.doc_id for d in reader.documents())
     key = hashlib.sha256("\n".join(docs).encode()).hexdigest()
     if key not in _CACHE:
         _CACHE.clear()
-        _CACHE[key] = mine_terms(catalog.document_text(d) or "" for d in docs)
+        _CACHE[key] = mine_terms(reader.document_text(d) or "" for d in docs)
     return _CACHE[key]
 
 

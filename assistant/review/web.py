@@ -8,21 +8,12 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any
 
 from assistant.review import report as render
 from assistant.review.checker import ReviewReport, review_text
 from core.errors import AssistantError, ConfigError
 
 MAX_DRAFT_CHARS = 50_000
-
-
-def _terms(retriever) -> Any:
-    """Mined terms of the app's index, or None when the retriever has no index reader (tests)."""
-    from assistant.review.terms import terms_for_reader
-
-    reader = getattr(retriever, "reader", None)
-    return terms_for_reader(reader) if reader is not None and hasattr(reader, "store") else None
 
 
 def draft_from(text: str | None, upload: str | None) -> str:
@@ -74,8 +65,11 @@ def run_review(
             f"草稿过长（{len(draft)} 字），请分段审核（每次不超过 {MAX_DRAFT_CHARS} 字）"
         )
     # A lease pins the index reader: an upload finishing meanwhile cannot close it under us.
-    with ctx.lease() as retriever:
-        result = review_text(draft, retriever, terms=_terms(retriever))
+    from assistant.review.terms import terms_for_reader
+
+    with ctx.lease_index() as (retriever, reader):
+        terms = terms_for_reader(reader) if reader is not None else None  # None: injected
+        result = review_text(draft, retriever, terms=terms)
     chat = ctx.chat() if hasattr(ctx, "chat") else None
     if chat is not None:
         from assistant.review.second_opinion import add_second_opinions

@@ -7,6 +7,7 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.retrieval.base import Retriever
 from assistant.review.web import build_review_tab
 from assistant.web import library, render
 from assistant.web.chat import ALL, MODES, View, stream_answer
@@ -66,7 +67,7 @@ def build_app(
     settings: Settings,
     *,
     generate_fn: Callable[..., Any] | None = None,
-    retriever: Any = None,
+    retriever: Retriever = None,
     embedder: Any = None,
     chat: Any = None,
 ) -> gr.Blocks:

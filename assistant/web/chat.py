@@ -17,6 +17,7 @@ import gradio as gr
 from assistant.web import render
 from assistant.web.uploads import safe_name
 from core.errors import AssistantError
+from index.store import index_exists
 
 if TYPE_CHECKING:
     from assistant.generation.types import AnswerResult
@@ -102,7 +103,7 @@ def stream_answer(
     mode = MODES.get(mode_label)
     if mode is None:
         raise gr.Error(f"未知模式：{mode_label}", title="错误", print_exception=False)
-    if not (ctx.settings.index_dir / "catalog.sqlite3").exists():
+    if not index_exists(ctx.settings):
         gr.Warning(EMPTY_LIBRARY, title="提示")
         return
     view = View()

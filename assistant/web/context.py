@@ -10,26 +10,27 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.settings import Settings
 
+if TYPE_CHECKING:
+    from assistant.retrieval.base import Retriever
+    from assistant.retrieval.reader import IndexReader
+
 
 class _Opened:
-    """One opened retriever and the answers using it."""
+    """One opened retriever, the index reader under it (``None`` when injected), its users."""
 
-    def __init__(self, retriever: Any, own: bool):
+    def __init__(self, retriever: Retriever, reader: IndexReader | None):
         self.retriever = retriever
-        self.own = own  # built here (closed here) rather than injected
+        self.reader = reader  # opened here (closed here); an injected retriever has none
         self.users = 0
         self.retired = False
-        # Handed out by ``retriever()`` without a lease: left to the garbage collector.
-        self.escaped = False
 
     def close(self) -> None:
-        reader = getattr(self.retriever, "reader", None)
-        if reader is not None:
-            reader.close()
+        if self.reader is not None:
+            self.reader.close()
 
 
 class AppContext:
@@ -40,13 +41,13 @@ class AppContext:
         settings: Settings,
         *,
         generate_fn: Callable[..., Any] | None = None,
-        retriever: Any = None,
+        retriever: Retriever = None,
         embedder: Any = None,
         chat: Any = None,
     ):
         self.settings = settings
         self._generate_fn = generate_fn
-        self._opened = _Opened(retriever, own=False) if retriever is not None else None
+        self._opened = _Opened(retriever, None) if retriever is not None else None
         self._embedder = embedder
         self._chat = chat
         # An injected generate function gets the chat model given here (None = extractive).
@@ -67,14 +68,16 @@ class AppContext:
         """The opened retriever, built if needed; call with ``_index_lock`` held."""
         if self._opened is None:
             from assistant.retrieval import build_retriever
+            from assistant.retrieval.reader import IndexReader
 
-            retriever = build_retriever("hybrid", self.settings, embedder=self._embedder)
-            self._opened = _Opened(retriever, own=True)
+            reader = IndexReader(self.settings, self._embedder)
+            self._opened = _Opened(build_retriever("hybrid", self.settings, reader=reader), reader)
         return self._opened
 
     @contextmanager
-    def lease(self) -> Iterator[Any]:
-        """The hybrid retriever, kept open until the block ends even if the index changes.
+    def lease_index(self) -> Iterator[tuple[Retriever, IndexReader | None]]:
+        """The hybrid retriever and its index reader (``None`` for an injected retriever),
+        kept open until the block ends even if the index changes meanwhile.
 
         Raises StoreError when there is no index yet.
         """
@@ -83,21 +86,19 @@ class AppContext:
             opened = self._current()
             opened.users += 1
         try:
-            yield opened.retriever
+            yield opened.retriever, opened.reader
         finally:
             with self._index_lock:
                 opened.users -= 1
-                close = opened.retired and opened.users == 0 and not opened.escaped
+                close = opened.retired and opened.users == 0
             if close:
                 opened.close()
 
-    def retriever(self):
-        """The current retriever for one short call; prefer ``lease()``, which pins it."""
-        self.embedder()
-        with self._index_lock:
-            opened = self._current()
-            opened.escaped = opened.escaped or opened.own
-            return opened.retriever
+    @contextmanager
+    def lease(self) -> Iterator[Retriever]:
+        """The hybrid retriever, kept open until the block ends (see ``lease_index``)."""
+        with self.lease_index() as (retriever, _reader):
+            yield retriever
 
     def index_changed(self) -> None:
         """After an ingest or delete: later answers open a new reader (an injected one is kept).
@@ -106,11 +107,11 @@ class AppContext:
         """
         with self._index_lock:
             opened = self._opened
-            if opened is None or not opened.own:
+            if opened is None or opened.reader is None:
                 return
             self._opened = None
             opened.retired = True
-            close = opened.users == 0 and not opened.escaped
+            close = opened.users == 0
         if close:
             opened.close()
 

@@ -22,11 +22,11 @@ Progress = Callable[[int, int, int], None]
 
 def documents(ctx: AppContext) -> list[DocumentRow]:
     """Finished documents in the catalog; none when there is no index yet."""
-    from index.pipeline import open_store
+    from index.store import index_exists, open_store
 
-    if not (ctx.settings.index_dir / "catalog.sqlite3").exists():
+    if not index_exists(ctx.settings):
         return []
-    store = open_store(ctx.settings, ctx.embedder(), create=False)
+    store = open_store(ctx.settings)  # the catalog only: no embedding model needed
     try:
         return sorted(store.catalog.documents(), key=lambda d: (d.title, d.doc_id))
     finally:
@@ -89,17 +89,17 @@ def ingest_uploads(
 
 def delete(ctx: AppContext, doc_ids: list[str]) -> int:
     """Delete documents from the index and their uploaded copies; returns how many."""
-    from index.pipeline import delete_documents, open_store
+    from index.store import delete_documents, open_store
 
     if not doc_ids:
         return 0
     uploads = ctx.settings.uploads_dir.resolve()
-    store = open_store(ctx.settings, ctx.embedder(), create=False)
+    store = open_store(ctx.settings)
     try:
         paths = [Path(p) for d in doc_ids for p in store.catalog.paths_of(d)]
     finally:
         store.close()
-    deleted = delete_documents(doc_ids, ctx.settings, embedder=ctx.embedder())
+    deleted = delete_documents(doc_ids, ctx.settings)
     ctx.index_changed()
     for p in paths:
         if p.resolve().parent == uploads:

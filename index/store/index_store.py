@@ -4,6 +4,10 @@ Writers take an exclusive file lock (one writer at a time across processes), run
 :meth:`IndexStore.recover` first, and refresh the keyword index last. Readers never take
 the lock; they filter every hit through the catalog so a half-written document is never
 shown.
+
+Opening the store reads only the catalog: listing or deleting documents needs no embedding
+model. Chroma is reached on first use of :attr:`IndexStore.vectors`; the embedding model is
+checked (:meth:`IndexStore.open_vectors`) only where vectors are written or searched.
 """
 
 from __future__ import annotations
@@ -17,11 +21,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from core.errors import StoreError
+from core.settings import Settings
+from index.embedders.base import Embedder
 from index.store import keyword
 from index.store.catalog import Catalog
 from index.store.vectors import ChromaVectorStore
 
 LOCK_WAIT_SECONDS = 600.0
+CATALOG_FILE = "catalog.sqlite3"
 
 
 class IndexStore:
@@ -32,25 +39,60 @@ class IndexStore:
         index_dir: Path,
         collection: str,
         *,
-        model_id: str,
-        dimension: int,
         chroma_url: str | None = None,
         create: bool = False,
     ):
         self.index_dir = index_dir
         self.collection_name = collection
-        if not create and not (index_dir / "catalog.sqlite3").exists():
+        self.chroma_url = chroma_url
+        catalog_path = index_dir / CATALOG_FILE  # index_exists() asks the same
+        if not create and not catalog_path.exists():
             raise StoreError(f"no index in {index_dir}; run `assistant ingest PATH` first")
-        # Vectors first: an unreachable Chroma server fails here, before the catalog is opened.
-        self.vectors = ChromaVectorStore(index_dir / "chroma", collection, chroma_url=chroma_url)
-        self.vectors.open(model_id, dimension, create=create)
-        self.catalog = Catalog(index_dir / "catalog.sqlite3")
+        self._vectors: ChromaVectorStore | None = None
+        if create:  # an unreachable Chroma server fails here, before a catalog is made
+            self._client()
+        self.catalog = Catalog(catalog_path)
         self.keyword_root = index_dir / "keyword" / collection
         self._keyword: keyword.KeywordIndex | None = None
-        self.model_id = model_id
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, create: bool = False) -> IndexStore:
+        """The configured index (embedded Chroma, or the server at ``settings.chroma_url``)."""
+        return cls(
+            settings.index_dir,
+            settings.collection,
+            chroma_url=settings.chroma_url,
+            create=create,
+        )
 
     def close(self) -> None:
         self.catalog.close()
+
+    # -- vectors
+    def _client(self) -> ChromaVectorStore:
+        if self._vectors is None:
+            self._vectors = ChromaVectorStore(
+                self.index_dir / "chroma", self.collection_name, chroma_url=self.chroma_url
+            )
+        return self._vectors
+
+    @property
+    def vectors(self) -> ChromaVectorStore:
+        """The Chroma collection, opened on first use without checking the model (deletes,
+        counts); searching or writing goes through :meth:`open_vectors` first."""
+        vectors = self._client()
+        if not vectors.is_open:
+            vectors.open(None, None, create=False)
+        return vectors
+
+    def open_vectors(self, model_id: str, dimension: int, *, create: bool = False) -> ChromaVectorStore:
+        """Open (or create) the collection and check it was built with ``model_id``.
+
+        Raises ModelMismatchError naming the re-index command when it was not.
+        """
+        vectors = self._client()
+        vectors.open(model_id, dimension, create=create)
+        return vectors
 
     # -- writers
     @contextmanager
@@ -121,7 +163,7 @@ class IndexStore:
 
     def wipe(self) -> None:
         """Drop vectors, keyword index and catalog rows (``--rebuild``)."""
-        self.vectors.drop()
+        self._client().drop()
         shutil.rmtree(self.keyword_root, ignore_errors=True)
         with self.catalog.transaction() as db:
             for table in ("chunks", "sources", "documents", "meta"):
@@ -137,3 +179,25 @@ class IndexStore:
                 loaded = keyword.KeywordIndex(None, [], [], "")
             self._keyword = loaded
         return self._keyword
+
+
+def index_exists(settings: Settings) -> bool:
+    """Whether an index (its catalog) exists in the configured data dir."""
+    return (settings.index_dir / CATALOG_FILE).exists()
+
+
+def open_store(settings: Settings, embedder: Embedder | None = None, *, create: bool = False) -> IndexStore:
+    """The configured index; with ``embedder``, its vectors opened and checked against it.
+
+    Without one only the catalog is read (listing, editing, deleting documents). Raises
+    StoreError when there is no index (and ``create`` is false), ModelMismatchError when the
+    vectors were made by another model.
+    """
+    store = IndexStore.from_settings(settings, create=create)
+    if embedder is not None:
+        try:
+            store.open_vectors(embedder.model_id, embedder.dimension, create=create)
+        except BaseException:
+            store.close()
+            raise
+    return store

@@ -79,22 +79,29 @@ class ChromaVectorStore:
             )
         return StoreError(f"Chroma store {self.location} failed during {action}: {exc}")
 
-    def open(self, model_id: str, dimension: int, *, create: bool) -> None:
-        """Open (or create) the collection and check it was built with ``model_id``."""
-        import httpx
+    @property
+    def is_open(self) -> bool:
+        return self._col is not None
 
-        try:
-            col = self.client.get_collection(self.name, embedding_function=None)
-        except httpx.HTTPError as exc:
-            raise self._failed("open", exc) from exc
-        except Exception:  # chromadb raises NotFoundError/ValueError depending on version
-            if not create:
-                raise StoreError(
-                    f"no index at {self.location} (collection {self.name}); run `assistant ingest PATH` first"
-                ) from None
-            with self._guard("create collection"):
+    def open(self, model_id: str | None, dimension: int | None, *, create: bool) -> None:
+        """Open (or create) the collection and check it was built with ``model_id``
+        (``None``: no check, for work that needs no embedding model, such as deletes)."""
+        from chromadb.errors import NotFoundError
+
+        with self._guard("open"):
+            try:
+                col = self.client.get_collection(self.name, embedding_function=None)
+            except NotFoundError:
+                if not create or model_id is None or dimension is None:
+                    raise StoreError(
+                        f"no index at {self.location} (collection {self.name}); "
+                        "run `assistant ingest PATH` first"
+                    ) from None
                 col = self.create_collection(model_id, dimension)
         meta = col.metadata or {}
+        if model_id is None or dimension is None:
+            self._col = col
+            return
         if meta.get("model_id") != model_id or int(meta.get("dimension", dimension)) != dimension:
             raise ModelMismatchError(
                 f"the index was built with embedding model {meta.get('model_id')!r} "
@@ -120,14 +127,13 @@ class ChromaVectorStore:
 
     def drop(self) -> None:
         """Delete the whole collection (``--rebuild``)."""
-        import httpx
+        from chromadb.errors import NotFoundError
 
-        try:
-            self.client.delete_collection(self.name)
-        except httpx.HTTPError as exc:
-            raise self._failed("drop", exc) from exc
-        except Exception:  # absent collection: nothing to drop
-            pass
+        with self._guard("drop"):
+            try:
+                self.client.delete_collection(self.name)
+            except NotFoundError:  # absent collection: nothing to drop
+                pass
         self._col = None
 
     def upsert(

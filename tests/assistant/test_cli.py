@@ -62,3 +62,41 @@ def test_search_without_index_is_one_clear_line(tmp_path):
     assert res.returncode == 1
     assert "assistant ingest" in res.stderr and "Traceback" not in res.stderr
     assert len([ln for ln in res.stderr.splitlines() if ln.strip()]) == 1
+
+
+def test_docs_list_and_delete_load_no_embedding_model(tmp_path, seed_reader):
+    """Listing and deleting read the catalog only: with the default e5 embedder configured
+    (the index was built with the hash one), neither builds nor imports a model runtime."""
+    data = tmp_path / "data"
+    shutil.copytree(seed_reader.settings.data_dir, data)
+    probe = (
+        "import sys\n"
+        "from assistant.cli import main\n"
+        "sys.argv = ['assistant', *sys.argv[1:]]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exc:\n"
+        "    code = exc.code\n"
+        "else:\n"
+        "    code = 0\n"
+        "heavy = [m for m in ('onnxruntime', 'torch', 'transformers', 'chromadb') if m in sys.modules]\n"
+        "print('HEAVY', heavy, 'CODE', code)\n"
+    )
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data), "COLUMNS": "200", "PYTHONPATH": str(REPO)}
+    env.pop("ASSISTANT_EMBEDDER", None)  # the default: e5
+
+    def cli(*args: str) -> str:
+        res = subprocess.run(
+            [sys.executable, "-c", probe, *args], env=env, capture_output=True, text=True, timeout=300
+        )
+        assert "Traceback" not in res.stderr, res.stderr[-2000:]
+        return res.stdout
+
+    listed = cli("docs", "list")
+    assert "市住建局" in listed
+    assert "HEAVY [] CODE 0" in listed
+    deleted = cli("docs", "delete", "003_1639e3c3017186e5")
+    assert "已删除 1" in deleted
+    # the vectors are removed too, so chromadb (and only it) is loaded for a delete
+    assert "HEAVY ['chromadb'] CODE 0" in deleted
+    assert "盐城市城市管理局" not in cli("docs", "list")

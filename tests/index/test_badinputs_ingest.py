@@ -49,7 +49,7 @@ def reader(indexed):
 
 
 def _doc(reader, source_id: str):
-    return next(d for d in reader.store.catalog.documents() if d.source_id == source_id)
+    return next(d for d in reader.documents() if d.source_id == source_id)
 
 
 def _by_name(report) -> dict[str, object]:
@@ -96,26 +96,26 @@ def test_searchable_after_normalisation(reader):
     from core.normalize import normalize
 
     bm25 = build_retriever("bm25", reader.settings, reader=reader)
-    big5 = reader.store.catalog.document_text(_doc(reader, "big5_traditional").doc_id)
+    big5 = reader.document_text(_doc(reader, "big5_traditional").doc_id)
     probe = normalize(big5)[40:52]  # a Simplified query built from the Traditional text
     assert any(h.metadata["source_id"] == "big5_traditional" for h in bm25.retrieve(probe, k=3))
     for q in ("485", "４８５"):
         ids = [h.metadata["source_id"] for h in bm25.retrieve(q, k=10)]
         assert "fullwidth_and_zero_width" in ids, q
-    chunks = reader.store.catalog.chunks_of(_doc(reader, "fullwidth_and_zero_width").doc_id)
+    chunks = reader.chunks_of(_doc(reader, "fullwidth_and_zero_width").doc_id)
     assert "\u200b" not in "".join(c.text for c in chunks)
 
 
 def test_long_unpunctuated_line_chunked_within_budget(reader):
     from index.chunking import count_tokens
 
-    chunks = reader.store.catalog.chunks_of(_doc(reader, "no_punctuation_long_line").doc_id)
+    chunks = reader.chunks_of(_doc(reader, "no_punctuation_long_line").doc_id)
     assert len(chunks) > 10
     assert max(count_tokens(c.text) for c in chunks) <= reader.settings.chunk_tokens
 
 
 def test_script_page_keeps_text_drops_code(reader):
-    text = reader.store.catalog.document_text(_doc(reader, "script_injection").doc_id)
+    text = reader.document_text(_doc(reader, "script_injection").doc_id)
     assert len(text) > 50
     for needle in ("<script", "onerror", "javascript:", "alert("):
         assert needle not in text

@@ -52,10 +52,10 @@ def test_uploaded_names_are_safe_indexed_and_cited_as_is(tmp_path, shared):
 
     reader = IndexReader(settings, embedder)
     try:
-        docs = {Path(d.source_path).name: d for d in reader.store.catalog.documents()}
+        docs = {Path(d.source_path).name: d for d in reader.documents()}
         assert set(docs) == {"passwd.txt", "evil.docx", CHINESE_NAME}
         # A question built from the Chinese-named report: its citation shows the name as is.
-        text = reader.store.catalog.document_text(docs[CHINESE_NAME].doc_id)
+        text = reader.document_text(docs[CHINESE_NAME].doc_id)
         question = text.strip().splitlines()[0][:30]
         retriever = build_retriever("bm25", settings, reader=reader)
         events = list(

@@ -25,7 +25,8 @@ import pytest
 
 from core.settings import Settings
 from index.embedders.hash import HashEmbedder
-from index.pipeline import ingest_paths, open_store
+from index.pipeline import ingest_paths
+from index.store import open_store
 
 pytestmark = pytest.mark.integration
 

@@ -9,7 +9,8 @@ import pytest
 
 from core.settings import Settings
 from index.embedders.hash import HashEmbedder
-from index.pipeline import delete_documents, ingest_paths, ingest_records, open_store
+from index.pipeline import ingest_paths, ingest_records
+from index.store import delete_documents, open_store
 
 
 @pytest.fixture
@@ -105,7 +106,7 @@ def test_rebuild_gives_the_same_index(index_snapshot, settings, embedder, corpus
 
 def test_delete_by_source_id(index_snapshot, settings, embedder, corpus):
     ingest_paths([corpus], settings, embedder=embedder)
-    deleted = delete_documents(["001_b611d7356770c749"], settings, embedder=embedder)
+    deleted = delete_documents(["001_b611d7356770c749"], settings)
     assert len(deleted) == 1
     snap = index_snapshot(settings, embedder)
     assert len(snap["docs"]) == 4 and deleted[0] not in {d[0] for d in snap["docs"]}

@@ -33,7 +33,7 @@ def test_traditional_query_finds_simplified_text_by_keywords(reader):
 def test_hits_carry_provenance(reader):
     hit = build_retriever("hybrid", reader.settings, reader=reader).retrieve("城市好管家", k=1)[0]
     assert hit.title and hit.source_path.endswith(".txt")
-    doc_text = reader.store.catalog.document_text(hit.doc_id)
+    doc_text = reader.document_text(hit.doc_id)
     assert doc_text[hit.metadata["start"] : hit.metadata["end"]] == hit.text
 
 
@@ -61,11 +61,14 @@ def test_unknown_pipeline_and_filter_are_config_errors(reader):
 
 def test_pending_document_is_invisible(reader):
     """A document mid-write (status pending) never reaches a reader."""
-    cat = reader.store.catalog
-    doc = cat.documents()[0]
-    cat.set_status(doc.doc_id, "pending")
+    from index.store import open_store
+
+    store = open_store(reader.settings)  # a writer's own connection to the same catalog
+    doc = store.catalog.documents()[0]
+    store.catalog.set_status(doc.doc_id, "pending")
     try:
         hits = build_retriever("bm25", reader.settings, reader=reader).retrieve(doc.title, k=10)
         assert all(h.doc_id != doc.doc_id for h in hits)
     finally:
-        cat.set_status(doc.doc_id, "done")
+        store.catalog.set_status(doc.doc_id, "done")
+        store.close()

@@ -23,12 +23,17 @@ def app(seed_reader, monkeypatch):
     real = build_retriever("bm25", seed_reader.settings, reader=seed_reader)
 
     class NoClose:  # the CLI closes its reader; the session index must stay open
-        reader = type("R", (), {"store": seed_reader.store, "close": lambda self: None})()
+        def __init__(self, settings, embedder=None):
+            pass
 
-        def retrieve(self, *a, **kw):
-            return real.retrieve(*a, **kw)
+        def __getattr__(self, name):
+            return getattr(seed_reader, name)
 
-    monkeypatch.setattr("assistant.retrieval.build_retriever", lambda *a, **kw: NoClose())
+        def close(self):
+            pass
+
+    monkeypatch.setattr("assistant.retrieval.reader.IndexReader", NoClose)
+    monkeypatch.setattr("assistant.retrieval.build_retriever", lambda *a, **kw: real)
     app = typer.Typer()
     app.command()(lambda: None)
     review_cli.register(app)
@@ -65,8 +70,8 @@ def test_review_command_rejects_other_files(tmp_path):
 def test_web_handlers_colour_sentences_and_show_sources(retriever):
     class Ctx:
         @contextmanager
-        def lease(self):
-            yield retriever
+        def lease_index(self):
+            yield retriever, None  # an injected retriever: no reader, no mined terms
 
     totals, draft, choices, result = web.run_review(
         Ctx(), "<b>市住建局现有在职党员458名。</b>", None
@@ -85,8 +90,8 @@ def test_web_tab_builds_inside_blocks(retriever):
 
     class Ctx:
         @contextmanager
-        def lease(self):
-            yield retriever
+        def lease_index(self):
+            yield retriever, None
 
     with gr.Blocks() as demo, gr.Tabs():
         web.build_review_tab(Ctx())

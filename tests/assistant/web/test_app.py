@@ -196,8 +196,10 @@ def test_uploads_are_searchable_after_ingest(library_ctx):
     """The retriever the app opens sees a newly ingested report."""
     ctx, files = library_ctx
     library.ingest_uploads(ctx, files[:1], None)
-    hits = ctx.retriever().retrieve("在职党员485名", k=3)
+    with ctx.lease() as retriever:
+        hits = retriever.retrieve("在职党员485名", k=3)
     assert hits and hits[0].source_path.endswith(files[0].name)
     ingest_paths([files[1]], ctx.settings, embedder=ctx.embedder(), prune=False)
     ctx.index_changed()
-    assert ctx.retriever().retrieve("党员", k=5)
+    with ctx.lease() as retriever:
+        assert retriever.retrieve("党员", k=5)

@@ -150,7 +150,7 @@ def _ask_all(clients, question: str, mode: str = "问答") -> list[dict]:
 
 def _assert_whole_documents(outputs: list[dict], settings, embedder) -> None:
     from assistant.export import file_name
-    from index.pipeline import open_store
+    from index.store import open_store
 
     store = open_store(settings, embedder, create=False)
     try:
@@ -181,7 +181,7 @@ def _cites_upload(out: dict) -> bool:
 def test_twenty_sessions_during_an_upload(app_url):
     from gradio_client import Client, handle_file
 
-    from index.pipeline import open_store
+    from index.store import open_store
 
     url, settings, embedder, pause = (app_url[k] for k in ("url", "settings", "embedder", "pause"))
     clients = [Client(url, verbose=False, download_files=False) for _ in range(SESSIONS)]

@@ -27,17 +27,19 @@ def ctx(tmp_path, seeds_dir):
 
 
 def _reader_is_open(reader) -> bool:
+    import sqlite3
+
     try:
-        reader.store.catalog.counts()
-    except Exception:  # sqlite3.ProgrammingError: closed database
+        reader.documents()
+    except sqlite3.ProgrammingError:  # closed database
         return False
     return True
 
 
 def _peek(ctx):
     """The reader answers are using now (a lease, so it is not handed out for keeps)."""
-    with ctx.lease() as retriever:
-        return retriever.reader
+    with ctx.lease_index() as (_retriever, reader):
+        return reader
 
 
 def test_index_change_mid_answer_keeps_the_running_answers_reader(ctx, tmp_path):
@@ -54,7 +56,7 @@ def test_index_change_mid_answer_keeps_the_running_answers_reader(ctx, tmp_path)
     assert not _reader_is_open(old), "the old reader is closed once its last answer finished"
     new = _peek(ctx)
     assert new is not old and _reader_is_open(new)
-    titles = {d.title for d in new.store.catalog.documents()}
+    titles = {d.title for d in new.documents()}
     assert len(titles) == 2
 
 
@@ -70,23 +72,13 @@ def test_two_overlapping_answers_share_one_reader_until_both_end(ctx):
     assert not _reader_is_open(reader)
 
 
-def test_injected_retriever_is_never_closed(tmp_path):
+def test_injected_retriever_is_kept_across_index_changes(tmp_path):
     class Fake:
-        closed = False
+        def retrieve(self, query, k=5, filters=None):
+            return []
 
-        class reader:  # noqa: N801 - mimics the attribute of the real retriever
-            @staticmethod
-            def close():
-                Fake.closed = True
-
-    ctx = AppContext(Settings(data_dir=tmp_path, embedder="hash"), retriever=Fake())
+    fake = Fake()
+    ctx = AppContext(Settings(data_dir=tmp_path, embedder="hash"), retriever=fake)
     ctx.index_changed()
-    assert Fake.closed is False and isinstance(ctx.retriever(), Fake)
-
-
-def test_reader_handed_out_without_a_lease_is_left_open(ctx):
-    """``retriever()`` callers (the review tab) may still hold it: never closed under them."""
-    reader = ctx.retriever().reader
-    ctx.index_changed()
-    assert _reader_is_open(reader)
-    assert _peek(ctx) is not reader
+    with ctx.lease_index() as (retriever, reader):
+        assert retriever is fake and reader is None

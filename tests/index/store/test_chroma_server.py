@@ -203,7 +203,7 @@ def test_server_gives_the_embedded_top_k_for_every_seed_question(embedded, serve
 def test_vectors_on_the_server_are_the_ingested_ones(embedded, served, embedder, index_snapshot):
     local, remote = index_snapshot(embedded, embedder), index_snapshot(served, embedder)
     assert remote == local  # same docs, chunk ids in catalog, Chroma and keyword index
-    from index.pipeline import open_store
+    from index.store import open_store
 
     a, b = open_store(embedded, embedder, create=False), open_store(served, embedder, create=False)
     try:
@@ -218,7 +218,7 @@ def test_vectors_on_the_server_are_the_ingested_ones(embedded, served, embedder,
 
 def test_migrate_copies_the_embedded_index_without_reembedding(embedded, server, embedder):
     """`assistant index migrate --to-chroma` then the server answers as the embedded store did."""
-    from index.pipeline import open_store
+    from index.store import open_store
 
     result = migrate_cli(embedded, server.url)
     assert result.returncode == 0, result.stderr
