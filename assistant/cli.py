@@ -97,27 +97,71 @@ def ingest(
 def search(
     query: Annotated[str, typer.Argument(help="Question or keywords (简体或繁體).")],
     k: Annotated[int, typer.Option("-k", help="How many passages.")] = 5,
-    pipeline: Annotated[str, typer.Option("--pipeline", help="hybrid | dense | bm25")] = "hybrid",
+    pipeline: Annotated[
+        str, typer.Option("--pipeline", help="hybrid | dense | bm25 | hybrid-notime")
+    ] = "hybrid",
     org: Annotated[str | None, typer.Option(help="Filter: organisation.")] = None,
     year: Annotated[int | None, typer.Option(help="Filter: year.")] = None,
     genre: Annotated[str | None, typer.Option(help="Filter: genre (调研报告, 工作总结 …).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text | json")] = "text",
     data_dir: DataDir = None,
     embedder: Embedder = None,
 ) -> None:
-    """Show the passages that best match a query.
+    """Show the passages that best match a query, with the period each speaks of.
 
-    Example: assistant search "市住建局有多少在职党员" -k 3
+    Example: assistant search "2022年完成了多少个老旧小区改造" -k 3 --format json
     """
-    from assistant.retrieval import build_retriever
+    import json
 
+    from rich.markup import escape
+
+    from assistant.retrieval import build_retriever
+    from assistant.retrieval.time_aware import hit_periods, query_time
+
+    if fmt not in ("text", "json"):
+        raise typer.BadParameter("--format must be text or json", param_hint="--format")
     settings = _settings(data_dir, embedder)
     filters = {key: v for key, v in {"org": org, "year": year, "genre": genre}.items() if v is not None}
     retriever = build_retriever(pipeline, settings)
     hits = retriever.retrieve(query, k=k, filters=filters or None)
+    asked = query_time(query, settings.reference_date).label()
+    for h in hits:
+        hit_periods(h)
+    if fmt == "json":
+        out = {
+            "query": query,
+            "query_period": asked,
+            "hits": [
+                {
+                    "n": n,
+                    "chunk_id": h.chunk_id,
+                    "doc_id": h.doc_id,
+                    "source_id": h.metadata.get("source_id"),
+                    "title": h.title,
+                    "section_path": h.section_path,
+                    "file": Path(h.source_path).name,
+                    "org": h.metadata.get("org"),
+                    "year": h.metadata.get("year"),
+                    "date": h.metadata.get("date"),
+                    "period": h.metadata.get("period", ""),
+                    "score": round(float(h.score), 4),
+                    "text": h.text,
+                }
+                for n, h in enumerate(hits, start=1)
+            ],
+        }
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    if asked:
+        console.print(f"问题所问时期：{asked}", markup=False, highlight=False)
     if not hits:
         console.print("没有找到相关段落。")
     for n, h in enumerate(hits, start=1):
-        console.rule(f"[{n}] {h.title} · {h.section_path or '正文'} · {Path(h.source_path).name}")
+        period = h.metadata.get("period") or "未说明"
+        console.rule(
+            escape(f"[{n}] {h.title} · {h.section_path or '正文'} · {Path(h.source_path).name}")
+        )
+        console.print(f"所述时期：{period}", markup=False, highlight=False)
         console.print(h.text, markup=False, highlight=False)
 
 

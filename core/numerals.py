@@ -16,3 +16,29 @@ CN_DIGITS = {
     "八": 8,
     "九": 9,
 }
+
+
+def cn_int(text: str) -> int | None:
+    """一 … 九十九 (also 两, 廿 not included) as an int; ``None`` when ``text`` is not one."""
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text)
+    if "十" not in text:
+        return CN_DIGITS.get(text) if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    t = 1 if tens == "" else CN_DIGITS.get(tens)
+    o = 0 if ones == "" else CN_DIGITS.get(ones)
+    if t is None or o is None or len(tens) > 1 or len(ones) > 1:
+        return None
+    return 10 * t + o
+
+
+def cn_year(text: str) -> int | None:
+    """A year written digit by digit (二〇二二, 一九九七) or in Arabic digits."""
+    if text.isdigit():
+        return int(text)
+    digits = [CN_DIGITS.get(ch) for ch in text]
+    if len(digits) != 4 or any(d is None for d in digits):
+        return None
+    return int("".join(str(d) for d in digits))

@@ -7,6 +7,8 @@ Secrets are ``SecretStr`` and only unwrapped where they are used.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -81,6 +83,12 @@ class Settings(BaseSettings):
     # Extracted text per file: 2 million characters is ~1,300 pages of dense Chinese. Longer
     # texts (a 50 MB .txt is ~17 million) are refused before cleaning, so memory stays bounded.
     max_text_chars: int = Field(2_000_000, ge=1)
+
+    # -- retrieval over a series of look-alike reports
+    # 「去年」「今年」「近三年」 in a question resolve against this date (default: today).
+    reference_date: dt.date | None = None
+    # A question with no time prefers the newest of passages that recur across years.
+    prefer_recent: bool = True
 
     # -- generation
     llm_base_url: str | None = None

@@ -53,10 +53,13 @@ def run_command(
     out: Annotated[Path, typer.Option("--out", help="Run directory to write, e.g. runs/NAME.")],
     pipeline: Annotated[
         list[str] | None,
-        typer.Option("--pipeline", "-p", help="hybrid | dense | bm25 | naive (repeatable)."),
+        typer.Option("--pipeline", "-p", help=f"{' | '.join(PIPELINES)} (repeatable)."),
     ] = None,
     k: Annotated[list[int] | None, typer.Option("--k", help="Cut-offs (repeatable).")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="First N items only.")] = None,
+    split: Annotated[
+        str | None, typer.Option("--split", help="Only the rows of this split: dev | heldout.")
+    ] = None,
     data_dir: Annotated[
         Path | None,
         typer.Option(
@@ -120,6 +123,7 @@ def run_command(
                 pipelines=pipelines,
                 ks=ks,
                 limit=limit,
+                split=split,
                 eval_root=data_dir,
                 retriever_factory=_make_factory(naive_progress, ingest_progress),
                 command=sys.argv,

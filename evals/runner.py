@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.retrieval import PIPELINES as RETRIEVAL_PIPELINES
 from assistant.retrieval.base import Hit, Retriever
 from evals.metrics import answers as am
 from evals.metrics import retrieval as rm
@@ -22,7 +23,7 @@ from evals.metrics import review as vm
 from evals.runinfo import run_info
 from evals.sets import EvalSet, QARow, ReviewRow, Row
 
-PIPELINES: tuple[str, ...] = ("hybrid", "dense", "bm25", "naive")
+PIPELINES: tuple[str, ...] = (*RETRIEVAL_PIPELINES, "naive")
 DEFAULT_KS: tuple[int, ...] = (1, 3, 5, 10)
 RANK_K = 10  # MRR@10 and nDCG@10
 
@@ -316,6 +317,7 @@ def run_eval(
     pipelines: Sequence[str] = PIPELINES,
     ks: Sequence[int] = DEFAULT_KS,
     limit: int | None = None,
+    split: str | None = None,
     eval_root: Path | None = None,
     retriever_factory: Callable[[Any], RetrieverFactory] | None = None,
     checker: Checker | None = None,
@@ -332,7 +334,7 @@ def run_eval(
     from evals.pipelines import ProjectRetrievers, prepare_corpus
     from evals.sets import load_set
 
-    eval_set = load_set(set_path, limit=limit)
+    eval_set = load_set(set_path, limit=limit, split=split)
     prepared = prepare_corpus(corpus, settings, eval_root)
     factory = (retriever_factory or ProjectRetrievers)(prepared)
     result = evaluate(
@@ -358,6 +360,7 @@ def run_eval(
             "pipelines": list(pipelines),
             "ks": sorted(set(ks)),
             "limit": limit,
+            "split": split,
             "notes": list(getattr(factory, "notes", [])),
         },
     )

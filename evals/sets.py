@@ -121,8 +121,9 @@ def _row_kind(raw: dict) -> SetKind:
     return "qa"
 
 
-def load_set(path: Path, *, limit: int | None = None) -> EvalSet:
-    """Read and validate a JSONL set; ``limit`` keeps the first N rows.
+def load_set(path: Path, *, limit: int | None = None, split: str | None = None) -> EvalSet:
+    """Read and validate a JSONL set; ``split`` keeps the rows of that split (``dev``,
+    ``heldout``), ``limit`` the first N rows.
 
     Raises ``LoadError`` naming the file and line for bad JSON, a row that fails
     validation, a review row mixed with QA rows, a duplicate id, or an empty file.
@@ -144,6 +145,8 @@ def load_set(path: Path, *, limit: int | None = None) -> EvalSet:
             raise LoadError(str(path), f"line {lineno}: not JSON ({exc.msg})") from exc
         if not isinstance(raw, dict):
             raise LoadError(str(path), f"line {lineno}: expected a JSON object")
+        if split is not None and raw.get("split") != split:
+            continue
         kind = _row_kind(raw)
         model = ReviewRow if kind == "review" else QARow
         try:

@@ -12,6 +12,8 @@ import datetime as dt
 import re
 
 from core.normalize import normalize
+from core.numerals import cn_int
+from core.periods import congress_year
 
 GENRES = ("调研报告", "工作总结", "工作汇报", "经验交流", "理论文章", "党建材料", "其他")
 
@@ -45,6 +47,12 @@ _DATE_KEYWORD_RE = re.compile(r"发布|时间|日期|来源|发表|更新|发稿
 _YEAR_OF_REPORT_RE = re.compile(r"((?:19|20)\d{2})\s*年(?:度|上半年|下半年|工作|以来)")
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 _THIS_YEAR_WINDOW = 100
+_DATELINE_TOP = 15  # lines from the top where a dateline stands (under a two-line title)
+_DATELINE_BOTTOM = 10  # lines from the end: the 落款
+_OPENING_CHARS = 400
+_OWN_CONGRESS_RE = re.compile(r"(?:向|在)(?:党的|中国共产党)?第([十一二三四五六七八九]{1,3})次全国代表大会(?:作|上的|上作)?(?:政治)?报告")
+_TITLE_CONGRESS_RE = re.compile(r"[(（]([十一二三四五六七八九]{1,3})大[)）]\s*$")
+_ISSUE_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*第\s*\d{1,2}\s*期")
 
 _THEORY_TITLE_RE = re.compile(r"思考|探析|浅谈|浅析|探讨|刍议|论析|初探|研究|对策|路径|启示")
 _EXPERIENCE_RE = re.compile(r"经验交流|典型经验|经验做法|主要做法|交流材料")
@@ -100,20 +108,46 @@ def _org(norm: str, lines: list[str], title: str) -> str | None:
 
 
 def _date(lines: list[str]) -> dt.date | None:
-    for line in lines:
+    """The report's own date: a dateline near the top or the 落款 at the end (a short line that
+    is little else, or 「——2023年3月5日在……会议上」), or a line that says it is one
+    (发布时间 …) anywhere."""
+    edge = set(range(min(len(lines), _DATELINE_TOP))) | set(
+        range(max(0, len(lines) - _DATELINE_BOTTOM), len(lines))
+    )
+    for i, line in enumerate(lines):
         if "。" in line or len(line) > 80:
             continue
         m = _DATE_RE.search(line)
         if not m:
             continue
-        # A dateline: a line that says it is one, or a short line that is little else.
-        if not (_DATE_KEYWORD_RE.search(line) or (len(line) <= 30 and "," not in line)):
+        short = len(line) <= 30 and "," not in line
+        speech = line.startswith(("—", "-")) and m.start() <= 3
+        keyword = _DATE_KEYWORD_RE.search(line) and len(line) <= 40
+        if not (keyword or (i in edge and (short or speech))):
             continue
         try:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             continue
     return None
+
+
+def _implied_year(norm: str, title: str) -> int | None:
+    """A year the report's own opening implies: the National Congress it is made to
+    (「向党的第十二次全国代表大会作报告」, a title ending 「(十二大)」) or a journal issue
+    (「2023年第1期」)."""
+    m = (
+        _OWN_CONGRESS_RE.search(title)
+        or _TITLE_CONGRESS_RE.search(title)
+        or _OWN_CONGRESS_RE.search(norm[:_OPENING_CHARS])
+    )
+    if m:
+        n = cn_int(m.group(1))
+        year = congress_year(n) if n else None
+        if year:
+            return year
+    m = _ISSUE_RE.search(norm[:_OPENING_CHARS]) or _ISSUE_RE.search(norm[-_OPENING_CHARS:])
+    return int(m.group(1)) if m else None
 
 
 def _year(norm: str, lines: list[str], title: str, date: dt.date | None) -> int | None:
@@ -125,6 +159,9 @@ def _year(norm: str, lines: list[str], title: str, date: dt.date | None) -> int 
         return int(m.group(1))
     if date is not None:
         return date.year
+    implied = _implied_year(norm, title)
+    if implied is not None:
+        return implied
     for hit in re.finditer(r"今年", norm):
         window = norm[max(0, hit.start() - _THIS_YEAR_WINDOW) : hit.end() + _THIS_YEAR_WINDOW]
         m = _YEAR_RE.search(window)

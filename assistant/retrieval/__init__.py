@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Literal, get_args
+
 from core.errors import ConfigError
 from core.settings import Settings
 
-PIPELINES = ("hybrid", "dense", "bm25")
+if TYPE_CHECKING:
+    from assistant.retrieval.base import Retriever
+    from assistant.retrieval.reader import IndexReader
+    from index.embedders.base import Embedder
+
+PipelineName = Literal["hybrid", "dense", "bm25", "hybrid-notime"]
+PIPELINES: tuple[str, ...] = get_args(PipelineName)
 
 
-def build_retriever(name: str, settings: Settings, *, reader=None, embedder=None):
-    """A retriever over the configured index: ``hybrid`` (default), ``dense`` or ``bm25``."""
+def build_retriever(
+    name: str,
+    settings: Settings,
+    *,
+    reader: IndexReader | None = None,
+    embedder: Embedder | None = None,
+) -> Retriever:
+    """A retriever over the configured index.
+
+    ``hybrid`` (default): dense + BM25 fused, then the time-aware stage (the asked period
+    preferred, near copies across years collapsed); ``hybrid-notime``: the same without the
+    time stage; ``dense``; ``bm25``.
+    """
     from assistant.retrieval.dense import ChromaDenseRetriever
     from assistant.retrieval.hybrid import HybridRetriever
     from assistant.retrieval.keyword import BM25Retriever
     from assistant.retrieval.reader import IndexReader
+    from assistant.retrieval.time_aware import TimeAwareRetriever
 
     if name not in PIPELINES:
         raise ConfigError(f"unknown retrieval pipeline {name!r}; choose one of {', '.join(PIPELINES)}")
@@ -22,4 +42,9 @@ def build_retriever(name: str, settings: Settings, *, reader=None, embedder=None
         return ChromaDenseRetriever(reader)
     if name == "bm25":
         return BM25Retriever(reader)
-    return HybridRetriever.over(reader)
+    hybrid = HybridRetriever.over(reader)
+    if name == "hybrid-notime":
+        return hybrid
+    return TimeAwareRetriever(
+        hybrid, reference_date=settings.reference_date, prefer_recent=settings.prefer_recent
+    )

@@ -45,28 +45,34 @@ def mmr(
     lambda_: float = 0.75,
     same_doc_penalty: float = 0.1,
 ) -> list[tuple[str, float]]:
-    """Pick ``k`` items maximising λ·relevance − (1−λ)·max-similarity − penalty·same-doc count."""
+    """Pick ``k`` items maximising λ·relevance − (1−λ)·max-similarity − penalty·same-doc count.
+
+    Vectorised: each pick updates every candidate's largest similarity to the chosen ones
+    with one matrix-vector product (an item without a vector has similarity 0).
+    """
     if not fused:
         return []
     top = fused[0][1] or 1.0
-    rel = {cid: s / top for cid, s in fused}
+    ids = [cid for cid, _ in fused]
+    rel = np.array([s / top for _, s in fused])
+    dim = next((len(v) for v in vectors.values()), 0)
+    has = np.array([cid in vectors for cid in ids])
+    mat = np.stack([vectors[cid] if cid in vectors else np.zeros(dim) for cid in ids]) if dim else None
+    max_sim = np.full(len(ids), -np.inf)  # -inf: no chosen item with a vector yet
+    same_doc = np.zeros(len(ids))
+    docs = [doc_of.get(cid, "") for cid in ids]
+    free = np.ones(len(ids), dtype=bool)
     chosen: list[tuple[str, float]] = []
-    per_doc: dict[str, int] = {}
-    pool = [cid for cid, _ in fused]
-    while pool and len(chosen) < k:
-        best, best_val = None, -np.inf
-        for cid in pool:
-            sim = 0.0
-            v = vectors.get(cid)
-            if v is not None and chosen:
-                sims = [float(v @ vectors[c]) for c, _ in chosen if c in vectors]
-                sim = max(sims) if sims else 0.0
-            val = lambda_ * rel[cid] - (1 - lambda_) * sim - same_doc_penalty * per_doc.get(doc_of.get(cid, ""), 0)
-            if val > best_val:
-                best, best_val = cid, val
-        pool.remove(best)
-        chosen.append((best, dict(fused)[best]))
-        per_doc[doc_of.get(best, "")] = per_doc.get(doc_of.get(best, ""), 0) + 1
+    while free.any() and len(chosen) < k:
+        sim = np.where(has & np.isfinite(max_sim), max_sim, 0.0)
+        val = lambda_ * rel - (1 - lambda_) * sim - same_doc_penalty * same_doc
+        val[~free] = -np.inf
+        best = int(np.argmax(val))  # first of equals, as the loop it replaces
+        free[best] = False
+        chosen.append((ids[best], fused[best][1]))
+        if mat is not None and has[best]:
+            max_sim = np.maximum(max_sim, mat @ mat[best])
+        same_doc += np.array([d == docs[best] for d in docs], dtype=float)
     return chosen
 
 

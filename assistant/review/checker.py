@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING, Any
 from assistant.retrieval.base import Hit, Retriever
 from assistant.review import align
 from assistant.review.facts import Fact, extract_facts, extract_quotes, extract_wenhao, facts_agree
+from assistant.review.periods import check_periods, draft_periods, source_periods
 from assistant.review.polarity import polarity_markers
 from assistant.review.sentences import is_claim, split_draft
 from core.normalize import normalize
+from core.periods import Period
 from index.chunking import split_sentences
 
 if TYPE_CHECKING:
@@ -43,6 +45,7 @@ CONTRADICT_COVERAGE = 0.6
 QUOTE_SIMILARITY = 0.34
 POLARITY_COVERAGE = 0.5
 WINDOW_GAIN = 0.1  # a two-sentence window must add this much coverage to beat one sentence
+PERIOD_GAIN = 0.1  # a window about the draft's period is preferred by this much coverage
 
 
 @dataclass
@@ -115,8 +118,12 @@ def window_score(bigrams: set[str], words: list[str], window: str, about: str) -
     return (by_bigrams + align.word_coverage(words, window + "|" + about)) / 2
 
 
-def best_window(claim: str, facts: list[Fact], hits: list[Hit]) -> _Window | None:
-    """The source sentence (or adjacent pair) that holds most of the claim's words."""
+def best_window(
+    claim: str, facts: list[Fact], hits: list[Hit], stated: list[Period] | None = None
+) -> _Window | None:
+    """The source sentence (or adjacent pair) that holds most of the claim's words; with
+    ``stated`` periods, one about a consistent period gains ``PERIOD_GAIN`` (of two look-alike
+    reports, the one about the draft's year)."""
     wanted = align.masked_bigrams(claim, facts)
     words = align.masked_words(claim, facts)
     best: _Window | None = None
@@ -124,6 +131,8 @@ def best_window(claim: str, facts: list[Fact], hits: list[Hit]) -> _Window | Non
         about = _about(hit)
         for w in _windows(hit):
             score = window_score(wanted, words, w, about)
+            if stated and check_periods(stated, source_periods(w, hit)).status == "consistent":
+                score += PERIOD_GAIN
             single = "。" not in w[:-1] and "；" not in w[:-1]
             penalty = 0.0 if single else WINDOW_GAIN
             if best is None or score - penalty > best.score + 1e-9:
@@ -222,15 +231,17 @@ def check_sentence(
         return verdict
     claim = normalize(sentence)
     facts = extract_facts(claim)
+    stated, in_time, time_masks = draft_periods(claim, facts)
+    masked = facts + time_masks  # time words are checked by period, not by word coverage
     hits = _retrieve(sentence, claim, retriever, k)
-    window = best_window(claim, facts, hits)
+    window = best_window(claim, masked, hits, stated)
     if window is None or window.score < SUPPORT_COVERAGE:
         # Numbers pull a dense query towards other numbers: ask again without them.
-        probe = _without_facts(claim, facts)
+        probe = _without_facts(claim, masked)
         if probe and probe != claim:
             seen = {h.chunk_id for h in hits}
             hits += [h for h in retriever.retrieve(probe, k=k) if h.chunk_id not in seen]
-            window = best_window(claim, facts, hits)
+            window = best_window(claim, masked, hits, stated)
     if window is None:
         verdict.label, verdict.reason = "unsupported", "资料库中没有找到相关内容"
         return verdict
@@ -241,7 +252,13 @@ def check_sentence(
     )
     passages = [normalize(h.text) for h in hits]
     wider = [f for p in passages for f in extract_facts(p)]
-    pairing = align.pair_facts(claim, facts, window.text, extract_facts(window.text), wider)
+    # The period the draft states is checked against the period the source speaks of (its
+    # 全年/五年来 resolved against its document's date), not as a date the source must repeat.
+    timed = check_periods(stated, source_periods(window.text, window.hit))
+    if timed.status == "unknown":
+        in_time = [f for f in in_time if f.kind != "date"]  # dates then checked as dates
+    plain = [f for f in facts if f not in in_time]
+    pairing = align.pair_facts(claim, plain, window.text, extract_facts(window.text), wider)
     q_matched, q_conflicts, q_unbacked = _compare_quotes(claim, window.text, passages)
     anchored = {d: s for d, s in _quote_anchored(claim, facts, passages).items() if s is not None}
     strong = [(d, s) for d, s in anchored.items() if not facts_agree(d, s)]
@@ -251,15 +268,25 @@ def check_sentence(
     names = align.name_conflicts(claim, window.text)
     verdict.matched = [(d.kind, d.text, s.text) for d, s in pairing.matched] + q_matched
     verdict.differences = [(d.kind, d.text, s.text) for d, s in pairing.conflicts] + q_conflicts
+    if timed.status == "consistent":
+        verdict.matched.append(("period", timed.draft, timed.source))
+    elif timed.status == "disjoint":
+        verdict.differences.append(("period", timed.draft, timed.source))
+
     verdict.differences += [("name", d, s) for d, s in names]
     polar = []
     if not verdict.differences and window.score >= POLARITY_COVERAGE:
         polar = polarity_markers(claim, window.text)
         verdict.differences += [("polarity", w, "") for w in polar]
     verdict.unbacked = [(f.kind, f.text) for f in pairing.unmatched if not _weak(f)] + q_unbacked
+    if timed.status == "partial":  # the source speaks of an overlapping, other period
+        verdict.unbacked.append(("period", timed.draft))
     if strong or polar or (verdict.differences and window.score >= CONTRADICT_COVERAGE):
         verdict.label = "contradicted"
-        verdict.reason = "；".join(f"草稿“{d}”，来源“{s}”" for _, d, s in verdict.differences)
+        verdict.reason = "；".join(
+            f"所述时期：草稿“{d}”，来源“{s}”" if kind == "period" else f"草稿“{d}”，来源“{s}”"
+            for kind, d, s in verdict.differences
+        )
     elif window.score < SUPPORT_COVERAGE:
         verdict.label, verdict.reason = (
             "unsupported",

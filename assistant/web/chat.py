@@ -106,13 +106,16 @@ def stream_answer(
     if not index_exists(ctx.settings):
         gr.Warning(EMPTY_LIBRARY, title="提示")
         return
+    from assistant.retrieval.time_aware import query_time
+
+    asked = query_time(question, ctx.settings.reference_date).label()
     view = View()
     text = ""
     yield View()  # clear the previous answer and disable its downloads
     try:
         for event in ctx.generate(question, mode=mode, filters=filters_from(org, year, genre)):
             if event.kind == "sources":
-                view.sources = render.sources_html(event.sources, question)
+                view.sources = render.sources_html(event.sources, question, asked_period=asked)
             elif event.kind == "notice":
                 gr.Warning(event.text, title="提示")
                 view.notices.append(event.text)
@@ -126,7 +129,7 @@ def stream_answer(
                     if notice not in view.notices:
                         view.notices.append(notice)
                 cited, note = render.cited_sources(result)
-                view.sources = render.sources_html(cited, question, note)
+                view.sources = render.sources_html(cited, question, note, asked_period=asked)
                 view.label = render.mode_label_html(result)
                 view.result = result
                 view.docx, view.md = write_exports(result, question, mode_label)

@@ -48,12 +48,20 @@ def escape_answer(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def sources_html(citations: list[Citation], question: str, note: str = "") -> str:
-    """The 来源 panel: ``[n] 标题 · 章节 · 文件名`` and the passage, matches highlighted."""
+def sources_html(
+    citations: list[Citation], question: str, note: str = "", asked_period: str = ""
+) -> str:
+    """The 来源 panel: ``[n] 标题 · 章节 · 文件名``, the period each passage speaks of
+    (「所述时期：2022年」) and the passage, matches highlighted; ``asked_period``: the period the
+    question asks about, shown on top."""
+    from assistant.retrieval.time_aware import hit_periods
+
     if not citations:
         return '<div class="sources-empty">暂无来源</div>'
     terms = question_terms(question)
     parts = ['<div class="sources">']
+    if asked_period:
+        parts.append(f'<div class="sources-asked">问题所问时期：{html.escape(asked_period)}</div>')
     if note:
         parts.append(f'<div class="sources-note">{html.escape(note)}</div>')
     for c in citations:
@@ -66,9 +74,13 @@ def sources_html(citations: list[Citation], question: str, note: str = "") -> st
         name = file_name(hit.source_path)
         if name:
             head.append(f'<span class="source-file">{html.escape(name)}</span>')
+        hit_periods(hit)
+        period = hit.metadata.get("period") or ""
+        when = f'<div class="source-period">所述时期：{html.escape(period)}</div>' if period else ""
         parts.append(
             f'<div class="source" id="source-{c.n}">'
             f'<div class="source-head"><span class="source-n">[{c.n}]</span> {" · ".join(head)}</div>'
+            f"{when}"
             f'<div class="source-text">{highlight(hit.text, terms)}</div></div>'
         )
     parts.append("</div>")
@@ -103,6 +115,7 @@ def notices_markdown(notices: list[str]) -> str:
 CSS = """
 .source { border-left: 3px solid #c0392b; padding: 4px 10px; margin: 8px 0; }
 .source-head { font-weight: 600; margin-bottom: 4px; }
+.source-period, .sources-asked { color: #555; font-size: 0.9em; margin-bottom: 4px; }
 .source-text { white-space: pre-wrap; line-height: 1.7; }
 .source-text mark { background: #ffe58a; padding: 0 1px; }
 .mode-label { padding: 6px 10px; border-radius: 4px; font-weight: 600; }

@@ -29,7 +29,7 @@ def test_real_pipelines_on_a_tiny_folder(tmp_path, tiny_corpus, write_jsonl):
     first = run_eval(qa, tiny_corpus, tmp_path / "r1", settings, ks=[1, 3])
     second = run_eval(qa, tiny_corpus, tmp_path / "r2", settings, ks=[1, 3])
     assert first == second
-    assert set(first["pipelines"]) == {"hybrid", "dense", "bm25", "naive"}
+    assert set(first["pipelines"]) == {"hybrid", "dense", "bm25", "hybrid-notime", "naive"}
     assert first["pipelines"]["bm25"]["hit@3"] == 1.0  # 3 docs: every doc is in the top 3
     items = [json.loads(x) for x in (tmp_path / "r1" / "items.jsonl").read_text().splitlines()]
     assert all(set(i["ranked_doc_ids"]) <= {"d1", "d2", "d3"} for i in items)

@@ -115,7 +115,7 @@ def test_same_inputs_give_identical_files(qa_set, tiny_corpus, settings, tmp_pat
     for name in ("metrics.json", "items.jsonl"):
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes()
     metrics = json.loads((outs[0] / "metrics.json").read_text())
-    assert list(metrics["pipelines"]) == ["hybrid", "dense", "bm25", "naive"]
+    assert list(metrics["pipelines"]) == ["hybrid", "dense", "bm25", "hybrid-notime", "naive"]
 
 
 def test_ties_are_broken_by_doc_id(fixed_retriever):

@@ -43,7 +43,10 @@ def injected(tmp_path_factory, seeds_dir, shared):
     embedder = HashEmbedder()
     assert not ingest_paths([folder], settings, embedder=embedder).failed
     reader = IndexReader(settings, embedder)
-    yield settings, build_retriever("hybrid", settings, reader=reader)
+    # Without the time-aware stage: the injection report is a shortened copy of seed 000,
+    # which that stage would show instead (near copies count once); here it must reach the
+    # prompt so that its fencing is what is tested.
+    yield settings, build_retriever("hybrid-notime", settings, reader=reader)
     reader.close()
 
 
