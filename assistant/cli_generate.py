@@ -20,7 +20,10 @@ console = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 K = Annotated[
-    int, typer.Option("-k", help="How many passages to retrieve (per section in outlines).")
+    int | None,
+    typer.Option(
+        "-k", help="Passages to retrieve (per section in outlines) [setting top_k, default 6]."
+    ),
 ]
 Pipeline = Annotated[str, typer.Option("--pipeline", help="hybrid | dense | bm25")]
 Org = Annotated[str | None, typer.Option(help="Filter: organisation.")]
@@ -50,7 +53,7 @@ Extractive = Annotated[
 
 def ask(
     question: Annotated[str, typer.Argument(help="The question (简体或繁體).")],
-    k: K = 6,
+    k: K = None,
     pipeline: Pipeline = "hybrid",
     org: Org = None,
     year: Year = None,
@@ -82,7 +85,7 @@ def ask(
 def draft(
     topic: Annotated[str, typer.Argument(help="The topic to summarise, advise on or outline.")],
     mode: Annotated[str, typer.Option("--mode", help="summary | suggest | outline")] = "outline",
-    k: K = 6,
+    k: K = None,
     pipeline: Pipeline = "hybrid",
     org: Org = None,
     year: Year = None,
@@ -146,7 +149,7 @@ def _run(
             chat=chat,
             settings=settings,
             filters=filters,
-            k=k,
+            k=k or settings.top_k,
         )
     )
     print_sources(result)

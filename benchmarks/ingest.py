@@ -36,12 +36,16 @@ SHARED = REPO.parent / "shared"
 
 def write_scale_corpus(folder: Path, n: int) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    with gzip.open(SHARED / "evaldata" / "scale" / "crud_news_68k.jsonl.gz", "rt", encoding="utf-8") as fh:
+    with gzip.open(
+        SHARED / "evaldata" / "scale" / "crud_news_68k.jsonl.gz", "rt", encoding="utf-8"
+    ) as fh:
         for i, line in enumerate(fh):
             if i >= n:
                 break
             rec = json.loads(line)
-            (folder / f"{rec['id']}.txt").write_text(f"{rec['title']}\n{rec['text']}", encoding="utf-8")
+            (folder / f"{rec['id']}.txt").write_text(
+                f"{rec['title']}\n{rec['text']}", encoding="utf-8"
+            )
     return folder
 
 
@@ -54,7 +58,11 @@ def embed_texts_of(folder: Path, settings: Settings) -> list[str]:
         if doc is None or doc.doc_id in seen:
             continue
         seen.add(doc.doc_id)
-        prep = prepare(doc, max_tokens=settings.chunk_tokens, overlap_sentences=settings.chunk_overlap_sentences)
+        prep = prepare(
+            doc,
+            max_tokens=settings.chunk_tokens,
+            overlap_sentences=settings.chunk_overlap_sentences,
+        )
         texts.extend(c.embed_text for c in prep.chunks)
     return texts
 

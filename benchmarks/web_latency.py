@@ -260,7 +260,9 @@ def main() -> None:
         "target": "first token p95 < 1000 ms",
     }
     print(json.dumps(result, ensure_ascii=False, indent=2))
-    out = write_json(result, args.out / f"web-latency-{args.embedder}{'-' + args.tag if args.tag else ''}.json")
+    out = write_json(
+        result, args.out / f"web-latency-{args.embedder}{'-' + args.tag if args.tag else ''}.json"
+    )
     print(f"wrote {out}")
 
 

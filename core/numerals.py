@@ -22,7 +22,7 @@ def cn_int(text: str) -> int | None:
     """一 … 九十九 (also 两, 廿 not included) as an int; ``None`` when ``text`` is not one."""
     if not text:
         return None
-    if text.isdigit():
+    if text.isdecimal():  # ASCII or full-width digits (not ² or ①, which int() refuses)
         return int(text)
     if "十" not in text:
         return CN_DIGITS.get(text) if len(text) == 1 else None
@@ -36,7 +36,7 @@ def cn_int(text: str) -> int | None:
 
 def cn_year(text: str) -> int | None:
     """A year written digit by digit (二〇二二, 一九九七) or in Arabic digits."""
-    if text.isdigit():
+    if text.isdecimal():  # ASCII or full-width digits (not ² or ①, which int() refuses)
         return int(text)
     digits = [CN_DIGITS.get(ch) for ch in text]
     if len(digits) != 4 or any(d is None for d in digits):

@@ -45,7 +45,7 @@ _SEP = r"\s*(?:年)?\s*(?:到|至|—+|-|~|～)\s*"
 _RANGE_RE = re.compile(rf"{_YEAR}{_SEP}{_YEAR}\s*年")
 _YEAR_RE = re.compile(rf"{_YEAR}\s*年(?!代)")
 _BASE_BEFORE_RE = re.compile(r"(?:比|较|同比|相比|与|对比|超过|高于|低于)\s*$")
-_BASE_AFTER_RE = re.compile(r"^\s*(?:同期)?(?:相比|比较|持平|增长|下降)")
+_BASE_AFTER_RE = re.compile(r"^\s*(?:同期)?(?:相比|比较|持平)")
 _N = rf"([{_CN}\d]{{1,3}})"
 _LAST_N_RE = re.compile(rf"(?:过去|近|最近|这|前|新时代)的?{_N}\s*年|{_N}\s*年(?:来|以来|间|中|里)")
 _CONGRESS = rf"(?:党的)?([十]?[{_CN}]{{1,2}})大"
@@ -60,6 +60,8 @@ _CONGRESS_AFTER_RE = re.compile(rf"{_CONGRESS}(?:召开)?(?:后|之后|以后)�
 _PLAN_RE = re.compile(rf"[“\"「]?([十]?[{_CN}]{{1,2}})五[”\"」]?\s*(以来|期间|时期|规划期|末)")
 _THIS_YEAR_RE = re.compile(r"今年|本年(?!度)|当年")
 _LAST_YEAR_RE = re.compile(r"去年|上年|上一年")
+_NEXT_YEAR_RE = re.compile(r"明年|下一年")
+_YEAR_SINCE_RE = re.compile(rf"{_YEAR}\s*年(?:以来|至今)")
 _REVIEWED_YEAR_RE = re.compile(
     r"全年|过去一年|过去的一年|一年来|本年度|上半年|下半年|前三季度|年底|年末|年初以来"
 )
@@ -166,6 +168,7 @@ def mentions(text: str, ref: TimeRef | None) -> list[tuple[int, int, Period]]:
     """(start, end, period) of every time expression in ``text``, in order."""
     found: list[tuple[int, int, Period]] = []
     taken: list[tuple[int, int]] = []
+    named_years: list[int] = []  # where an explicit year mention ends
 
     def add(pos: int, end: int, period: Period | None) -> None:
         if period is not None and period.start <= period.end:
@@ -209,10 +212,15 @@ def mentions(text: str, ref: TimeRef | None) -> list[tuple[int, int, Period]]:
         if m.group(2) == "以来" and ref is not None:
             plan = Period(plan.start, max(plan.start, min(plan.end, ref.reviewed)))
         add(m.start(), m.end(), plan)
+    for m in _YEAR_SINCE_RE.finditer(text):
+        y = _year(m.group(1))
+        if y and free(m):
+            add(m.start(), m.end(), Period(y, max(y, ref.reviewed) if ref is not None else y))
     for m in _YEAR_RE.finditer(text):
         y = _year(m.group(1))
         if y and free(m) and not _is_base(text, m.start(), m.end()):
             add(m.start(), m.end(), Period(y, y))
+            named_years.append(m.end())
     if ref is not None:
         for m in _LAST_N_RE.finditer(text):
             n = cn_int(m.group(1) or m.group(2))
@@ -221,13 +229,17 @@ def mentions(text: str, ref: TimeRef | None) -> list[tuple[int, int, Period]]:
         for m in _TERM_RE.finditer(text):
             if free(m):
                 add(m.start(), m.end(), Period(ref.reviewed - 4, ref.reviewed))
+        # 今年/去年/明年 first: 「今年年底」 is this year's end, not the reviewed year's.
         for rx, year in (
-            (_LAST_YEAR_RE, ref.year - 1),
-            (_REVIEWED_YEAR_RE, ref.reviewed),
             (_THIS_YEAR_RE, ref.year),
+            (_LAST_YEAR_RE, ref.year - 1),
+            (_NEXT_YEAR_RE, ref.year + 1),
+            (_REVIEWED_YEAR_RE, ref.reviewed),
         ):
             for m in rx.finditer(text):
-                if free(m) and not _is_base(text, m.start(), m.end()):
+                # 「2022年全年」「2022年上半年」: the year just named, not another one
+                named = m.start() in named_years
+                if free(m) and not named and not _is_base(text, m.start(), m.end()):
                     add(m.start(), m.end(), Period(year, year))
     return sorted(found, key=lambda t: t[0])
 

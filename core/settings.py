@@ -8,13 +8,12 @@ Secrets are ``SecretStr`` and only unwrapped where they are used.
 from __future__ import annotations
 
 import datetime as dt
-
 import os
 from pathlib import Path
 from typing import Any, Literal
 
 from platformdirs import user_data_dir
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -40,12 +39,24 @@ def default_data_dir() -> Path:
     return Path(user_data_dir("drafting-assistant", appauthor=False))
 
 
-def _toml_path() -> Path | None:
-    explicit = os.environ.get("ASSISTANT_CONFIG")
+CONFIG_ENV = "ASSISTANT_CONFIG"
+CONFIG_FILE = "config.toml"  # in the data dir
+
+
+def toml_path(data_dir: Path | str | None = None) -> Path | None:
+    """The TOML file settings are read from: ``ASSISTANT_CONFIG`` (which must exist), else
+    ``config.toml`` in the data dir (``data_dir`` as given by a flag, else the environment's,
+    else the default), if there is one."""
+    explicit = os.environ.get(CONFIG_ENV)
     if explicit:
-        return Path(explicit)
-    data_dir = Path(os.environ.get("ASSISTANT_DATA_DIR") or default_data_dir())
-    candidate = data_dir / "config.toml"
+        path = Path(explicit)
+        if not path.is_file():
+            from core.errors import ConfigError
+
+            raise ConfigError(f"{CONFIG_ENV}={explicit}: no such file")
+        return path
+    base = Path(data_dir or os.environ.get("ASSISTANT_DATA_DIR") or default_data_dir())
+    candidate = base / CONFIG_FILE
     return candidate if candidate.exists() else None
 
 
@@ -99,8 +110,15 @@ class Settings(BaseSettings):
     llm_max_tokens: int | None = None  # cap on each reply (None: the server's default)
     llm_context_tokens: int = 3000  # budget for the numbered sources in a prompt
 
+    # -- retrieval for answers
+    top_k: int = Field(6, ge=1, le=50)  # passages per answer (per section in outlines)
+
     # -- web app
     users_file: Path | None = None  # name:hash lines; required to bind beyond loopback
+    users: SecretStr | None = None  # ASSISTANT_USERS: name:hash entries (newlines or commas)
+
+    # -- evaluation
+    eval_data_dir: Path | None = None  # where eval indexes live; default <data_dir>/evals
 
     @field_validator("chunk_tokens")
     @classmethod
@@ -142,7 +160,8 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        toml = _toml_path()
+        # A --data-dir flag (an init value) decides which data dir's config.toml is read.
+        toml = toml_path(getattr(init_settings, "init_kwargs", {}).get("data_dir"))
         if toml is not None:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml))
         return tuple(sources)
@@ -167,11 +186,50 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Build settings from env + TOML, then apply explicit overrides."""
+    """Build settings from env + TOML, then apply explicit overrides (flags).
+
+    Raises ConfigError in one line naming the variable (or the TOML file and key) and what
+    is allowed, for a bad value, an unknown key in the TOML file or an unreadable file.
+    """
+    from core.errors import ConfigError
+
     clean = {k: v for k, v in overrides.items() if v is not None}
+    toml = toml_path(clean.get("data_dir"))
+    if toml is not None:
+        _check_toml(toml)
     try:
         return Settings(**clean)
-    except ValueError as exc:  # pydantic.ValidationError is a ValueError
-        from core.errors import ConfigError
+    except ValidationError as exc:
+        raise ConfigError(_one_line(exc, toml)) from exc
 
-        raise ConfigError(f"invalid settings: {exc}") from exc
+
+def _check_toml(path: Path) -> None:
+    import tomllib
+
+    from core.errors import ConfigError
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the settings file ({exc})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+    unknown = sorted(set(data) - set(Settings.model_fields))
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown setting(s) {', '.join(unknown)}; see README.md → Settings"
+        )
+
+
+def _one_line(exc: ValidationError, toml: Path | None) -> str:
+    """``ASSISTANT_CHUNK_TOKENS: Input should be a valid integer (got 'abc')`` for each error."""
+    parts = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"]) or "settings"
+        where = f"ASSISTANT_{field.upper()}"
+        if toml is not None:
+            where += f" (or {field} in {toml})"
+        got = err.get("input")
+        shown = "" if isinstance(got, dict) else f" (got {got!r})"
+        parts.append(f"{where}: {err['msg']}{shown}")
+    return "invalid settings: " + "; ".join(parts)

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from core.errors import AssistantError
+from evals.baselines import TRIVIAL_CHECKER_NAME
 from evals.runner import DEFAULT_KS, PIPELINES
 
 app = typer.Typer(
@@ -27,8 +28,16 @@ console = Console()
 err = Console(stderr=True)
 
 
+def register(main: typer.Typer) -> None:
+    """Mount ``eval`` on the ``assistant`` command (entry point ``drafting_assistant.commands``)."""
+    main.add_typer(app, name="eval", help="Offline evaluation: run sets, compare runs.")
+
+
 def _fail(exc: Exception) -> typer.Exit:
-    err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
+    """The same one line as the ``assistant`` command prints (brackets kept as text)."""
+    from rich.markup import escape
+
+    err.print(f"[red]错误:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
     return typer.Exit(1)
 
 
@@ -64,8 +73,8 @@ def run_command(
         Path | None,
         typer.Option(
             "--data-dir",
-            envvar="ASSISTANT_EVAL_DATA_DIR",
-            help="Where eval indexes live (default: <data_dir>/evals).",
+            help="Where eval indexes live [setting eval_data_dir, env ASSISTANT_EVAL_DATA_DIR; "
+            "default: <data_dir>/evals].",
         ),
     ] = None,
 ) -> None:
@@ -124,7 +133,7 @@ def run_command(
                 ks=ks,
                 limit=limit,
                 split=split,
-                eval_root=data_dir,
+                eval_root=data_dir or settings.eval_data_dir,
                 retriever_factory=_make_factory(naive_progress, ingest_progress),
                 command=sys.argv,
                 on_item=on_item,
@@ -136,7 +145,7 @@ def run_command(
 
 
 def _print_metrics(metrics: dict) -> None:
-    if metrics.get("checker") == "trivial":
+    if metrics.get("checker") == TRIVIAL_CHECKER_NAME:
         console.print("[bold yellow]review verdicts come from the TRIVIAL checker[/bold yellow]")
     table = Table(title=f"{metrics['set']} ({metrics['kind']}, {metrics['n_items']} items)")
     summaries = metrics["pipelines"]

@@ -12,7 +12,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from evals.runner import TRIVIAL_CHECKER_NAME
+from evals.baselines import TRIVIAL_CHECKER_NAME
 
 _MAX_QUERY_CHARS = 300
 _MAX_DOCS_SHOWN = 10

@@ -33,27 +33,11 @@ Answerer = Callable[[str, list[Hit]], str]
 """Writes an answer (with [n] citations into the hits, 1-based) for a question."""
 RetrieverFactory = Callable[[str], Retriever]
 
-TRIVIAL_CHECKER_NAME = "trivial"
-TRIVIAL_OVERLAP = 0.6
-
-
-def trivial_checker(claim: str, retriever: Retriever) -> str:
-    """Stand-in until ``assistant.review`` exists: a retrieval-overlap baseline.
-
-    "supported" when some top-3 passage holds at least 60 % of the claim's character
-    bigrams, else "not_supported". It never says "contradicted".
-    """
-    hits = retriever.retrieve(claim, k=3)
-    best = max((am.bigram_overlap(claim, h.text) for h in hits), default=0.0)
-    return "supported" if best >= TRIVIAL_OVERLAP else "not_supported"
-
 
 def resolve_checker() -> tuple[Checker, str]:
-    """``assistant.review.check_claim`` when that module exists, else the trivial checker."""
-    try:
-        from assistant.review import check_claim  # type: ignore[attr-defined]
-    except ImportError:
-        return trivial_checker, TRIVIAL_CHECKER_NAME
+    """The project's rule checker, ``assistant.review.check_claim``."""
+    from assistant.review import check_claim
+
     return check_claim, "assistant.review.check_claim"
 
 

@@ -112,7 +112,10 @@ def write_corpus(out: Path) -> list[Path]:
     return paths
 
 
-def _qa(i: int, question: str, years: list[int], facts: list[str], answer: str, kind: str) -> dict:
+def _qa(
+    i: int, question: str, years: list[int], facts: list[str], answer: str, kind: str, period: str
+) -> dict:
+    """One QA row; ``period``: what the question names ("" for none), as in the cpc sets."""
     return {
         "id": f"yq{i:02d}",
         "question": question,
@@ -122,9 +125,7 @@ def _qa(i: int, question: str, years: list[int], facts: list[str], answer: str, 
         "type": kind,
         "script": "simplified",
         "split": "heldout" if i % 3 == 0 else "dev",
-        "period": ""
-        if kind == "multi" or not years
-        else (f"{years[0]}" if len(years) == 1 else ""),
+        "period": period,
     }
 
 
@@ -146,7 +147,8 @@ def qa_rows() -> list[dict]:
     for n, y in enumerate(YEARS):
         for template, fact in (asks[n % len(asks)], asks[(n + 3) % len(asks)]):
             x = f[y]
-            rows.append(_qa(i, template.format(y=y), [y], fact(x), "；".join(fact(x)), "single"))
+            q = template.format(y=y)
+            rows.append(_qa(i, q, [y], fact(x), "；".join(fact(x)), "single", str(y)))
             i += 1
     newest = f[YEARS[-1]]
     for q, fact in (
@@ -154,7 +156,7 @@ def qa_rows() -> list[dict]:
         ("局机关党委下设多少个基层党支部？", [f"基层党支部{newest.branches}个"]),
         ("最近一年新发展了多少名党员？", [f"新发展党员{newest.recruited}名"]),
     ):
-        rows.append(_qa(i, q, [YEARS[-1]], fact, fact[0], "single"))
+        rows.append(_qa(i, q, [YEARS[-1]], fact, fact[0], "single", ""))
         i += 1
     total = sum(f[x].renovated for x in PLAN_13)
     rows.append(
@@ -165,6 +167,7 @@ def qa_rows() -> list[dict]:
             [f"老旧小区改造{total}个"],
             f"累计{total}个",
             "single",
+            f"{PLAN_13[0]}—{PLAN_13[-1]}",
         )
     )
     i += 1
@@ -180,9 +183,10 @@ def qa_rows() -> list[dict]:
             lambda x: f"老旧小区改造{x.renovated}个",
         ),
     ):
-        rows.append(_qa(i, q, years, [fact(f[y]) for y in years], "", "multi"))
+        span = f"{years[0]}—{years[-1]}"
+        rows.append(_qa(i, q, years, [fact(f[y]) for y in years], "", "multi", span))
         i += 1
-    rows.append(_qa(i, "2030年新发展党员多少名？", [], [], "", "unanswerable"))
+    rows.append(_qa(i, "2030年新发展党员多少名？", [], [], "", "unanswerable", "2030"))
     return rows
 
 
@@ -192,11 +196,14 @@ def review_rows() -> list[dict]:
     f = year_facts()
     rows, i = [], 1
 
-    def add(claim: str, support: str, year: int, source: str, kind: str) -> None:
+    def add(claim: str, support: str, year: int, source: str, kind: str, claimed: int) -> None:
+        """``year``: the report the source sentence is in; ``claimed``: the year the claim
+        names. A wrong-year claim lists both reports, as the cpc review set does."""
         nonlocal i
+        docs = [doc_id(year)] if claimed == year else [doc_id(year), doc_id(claimed)]
         rows.append({
-            "id": f"yr{i:02d}", "claim": claim, "support": support,
-            "source_doc_ids": [doc_id(year)], "source": source, "kind": kind, "period": str(year),
+            "id": f"yr{i:02d}", "claim": claim, "support": support, "source_doc_ids": docs,
+            "source": source, "kind": kind, "period": str(claimed),
         })  # fmt: skip
         i += 1
 
@@ -208,9 +215,10 @@ def review_rows() -> list[dict]:
             y,
             f"全年新发展党员{x.recruited}名",
             "period",
+            y,
         )
         add(f"{y}年，全年完成老旧小区改造{x.renovated}个，惠及居民{x.households}万户。", "supported", y,
-            f"全年完成老旧小区改造{x.renovated}个，惠及居民{x.households}万户", "period")  # fmt: skip
+            f"全年完成老旧小区改造{x.renovated}个，惠及居民{x.households}万户", "period", y)  # fmt: skip
     for y in (2017, 2019, 2020, 2022, 2023, 2024):
         wrong = y - 1
         x = f[y]
@@ -220,17 +228,21 @@ def review_rows() -> list[dict]:
             y,
             f"全年新发展党员{x.recruited}名",
             "period",
+            wrong,
         )
         add(f"{wrong}年组建党员突击队{x.teams}支，设立党员先锋岗{x.posts}个。", "contradicted", y,
-            f"组建党员突击队{x.teams}支，设立党员先锋岗{x.posts}个", "period")  # fmt: skip
+            f"组建党员突击队{x.teams}支，设立党员先锋岗{x.posts}个", "period", wrong)  # fmt: skip
+    counts = {v.activities for v in f.values()}
     for y in (2015, 2018, 2021, 2023):
         x = f[y]
+        changed = next(n for n in range(x.activities + 7, x.activities + 100) if n not in counts)
         add(
-            f"{y}年全年开展主题党日活动{x.activities + 7}次。",
+            f"{y}年全年开展主题党日活动{changed}次。",
             "contradicted",
             y,
             f"全年开展主题党日活动{x.activities}次",
             "number",
+            y,
         )
     for y in (2016, 2020, 2023):
         add(
@@ -239,6 +251,7 @@ def review_rows() -> list[dict]:
             y,
             "各项工作取得新进展",
             "unsupported",
+            y,
         )
         add(
             f"{y}年局机关新建党员活动阵地{3 + y % 5}处。",
@@ -246,6 +259,7 @@ def review_rows() -> list[dict]:
             y,
             "各项工作取得新进展",
             "unsupported",
+            y,
         )
     return rows
 

@@ -50,7 +50,9 @@ _THIS_YEAR_WINDOW = 100
 _DATELINE_TOP = 15  # lines from the top where a dateline stands (under a two-line title)
 _DATELINE_BOTTOM = 10  # lines from the end: the 落款
 _OPENING_CHARS = 400
-_OWN_CONGRESS_RE = re.compile(r"(?:向|在)(?:党的|中国共产党)?第([十一二三四五六七八九]{1,3})次全国代表大会(?:作|上的|上作)?(?:政治)?报告")
+_OWN_CONGRESS_RE = re.compile(
+    r"(?:向|在)(?:党的|中国共产党)?第([十一二三四五六七八九]{1,3})次全国代表大会(?:作|上的|上作)?(?:政治)?报告"
+)
 _TITLE_CONGRESS_RE = re.compile(r"[(（]([十一二三四五六七八九]{1,3})大[)）]\s*$")
 _ISSUE_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*第\s*\d{1,2}\s*期")
 
@@ -120,10 +122,12 @@ def _date(lines: list[str]) -> dt.date | None:
         m = _DATE_RE.search(line)
         if not m:
             continue
-        short = len(line) <= 30 and "," not in line
-        speech = line.startswith(("—", "-")) and m.start() <= 3
-        keyword = _DATE_KEYWORD_RE.search(line) and len(line) <= 40
-        if not (keyword or (i in edge and (short or speech))):
+        # A dateline is the date itself (maybe in brackets or after a dash), not a heading or
+        # a list item that mentions one: 「（2022年10月16日）」「——2023年3月5日在……会议上」.
+        leading = m.start() <= 3 and not re.match(r"[(（]?[一二三四五六七八九十\d]+[)）、.]", line)
+        dateline = leading and (len(line) <= 30 or line.startswith(("—", "-")))
+        keyword = _DATE_KEYWORD_RE.search(line) and len(line) <= 40 and "," not in line
+        if not (keyword or (i in edge and dateline)):
             continue
         try:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))

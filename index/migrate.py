@@ -80,9 +80,11 @@ def migrate_to_chroma(
 
 def _stored_model(local: ChromaVectorStore, settings: Settings) -> tuple[str, int]:
     """The (model_id, dimension) the embedded collection was built with."""
+    from chromadb.errors import NotFoundError
+
     try:
         col = local.client.get_collection(settings.collection, embedding_function=None)
-    except Exception:  # chromadb raises NotFoundError/ValueError depending on version
+    except NotFoundError:
         raise StoreError(
             f"no embedded Chroma collection {settings.collection!r} in {settings.index_dir}; "
             "nothing to migrate"

@@ -9,6 +9,7 @@ where a clean build ends.
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from collections.abc import Callable, Iterable
@@ -25,6 +26,9 @@ from index.store import IndexStore, open_store
 FLUSH_CHUNKS = 256
 
 Progress = Callable[[int, int, int], None]  # (items done, items total, chunks embedded)
+
+
+log = logging.getLogger(__name__)
 
 
 class _Writer:
@@ -81,36 +85,47 @@ class _Writer:
 
 
 def _prepare_worker(items: list[Item], settings: Settings, out: queue.Queue) -> None:
-    for item in items:
-        try:
-            loaded = item.load()
-            if len(loaded.text) > settings.max_text_chars:
-                raise LoadError(
-                    item.key,
-                    f"text too long ({len(loaded.text):,} characters > limit "
-                    f"{settings.max_text_chars:,}); split it into smaller files",
-                )
-            doc = build_document(
-                loaded.text,
-                source_path=item.key,
-                title_hint=loaded.title_hint,
-                warnings=loaded.warnings,
+    """Load, clean and chunk each item; one file's failure is that file's outcome, and the
+    end marker is always sent (a worker that died without it would leave ingest waiting)."""
+    try:
+        for item in items:
+            out.put((item, _prepare_one(item, settings)))
+    finally:
+        out.put(None)
+
+
+def _prepare_one(item: Item, settings: Settings) -> Prepared | LoadError:
+    try:
+        loaded = item.load()
+        if len(loaded.text) > settings.max_text_chars:
+            raise LoadError(
+                item.key,
+                f"text too long ({len(loaded.text):,} characters > limit "
+                f"{settings.max_text_chars:,}); split it into smaller files",
             )
-            if doc is None:
-                raise NoTextError(item.key)
-            prep = prepare(
-                doc,
-                max_tokens=settings.chunk_tokens,
-                overlap_sentences=settings.chunk_overlap_sentences,
-            )
-            out.put((item, prep))
-        except LoadError as exc:
-            out.put((item, exc))
-        except (OSError, ValueError, UnicodeError) as exc:
-            # Anything a parser library raises on a malformed file is that file's failure,
-            # never the batch's; the reason names the exception class for the log.
-            out.put((item, LoadError(item.key, f"unreadable ({type(exc).__name__}: {exc})")))
-    out.put(None)
+        doc = build_document(
+            loaded.text,
+            source_path=item.key,
+            title_hint=loaded.title_hint,
+            warnings=loaded.warnings,
+        )
+        if doc is None:
+            raise NoTextError(item.key)
+        return prepare(
+            doc,
+            max_tokens=settings.chunk_tokens,
+            overlap_sentences=settings.chunk_overlap_sentences,
+        )
+    except LoadError as exc:
+        return exc
+    except OSError as exc:  # the file could not be read (permissions, I/O error, gone)
+        return LoadError(item.key, f"cannot read the file ({exc.strerror or exc})")
+    except Exception as exc:  # our own bug on this input: logged with its traceback, and
+        # reported as one, never as a damaged file; the rest of the batch goes on
+        log.exception("internal error while preparing %s", item.key)
+        return LoadError(
+            item.key, f"internal error ({type(exc).__name__}: {exc}); please report it"
+        )
 
 
 def run_ingest(

@@ -36,7 +36,9 @@ def build_retriever(
     from assistant.retrieval.time_aware import TimeAwareRetriever
 
     if name not in PIPELINES:
-        raise ConfigError(f"unknown retrieval pipeline {name!r}; choose one of {', '.join(PIPELINES)}")
+        raise ConfigError(
+            f"unknown retrieval pipeline {name!r}; choose one of {', '.join(PIPELINES)}"
+        )
     reader = reader or IndexReader(settings, embedder)
     if name == "dense":
         return ChromaDenseRetriever(reader)

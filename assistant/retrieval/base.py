@@ -26,7 +26,9 @@ class Hit:
 class Retriever(Protocol):
     """Returns the best ``k`` passages for ``query``; ``filters`` keys: org, year, genre, doc_id."""
 
-    def retrieve(self, query: str, k: int = 5, filters: dict[str, Any] | None = None) -> list[Hit]: ...
+    def retrieve(
+        self, query: str, k: int = 5, filters: dict[str, Any] | None = None
+    ) -> list[Hit]: ...
 
 
 class VectorSource(Protocol):

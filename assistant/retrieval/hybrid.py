@@ -57,7 +57,11 @@ def mmr(
     rel = np.array([s / top for _, s in fused])
     dim = next((len(v) for v in vectors.values()), 0)
     has = np.array([cid in vectors for cid in ids])
-    mat = np.stack([vectors[cid] if cid in vectors else np.zeros(dim) for cid in ids]) if dim else None
+    mat = (
+        np.stack([vectors[cid] if cid in vectors else np.zeros(dim) for cid in ids])
+        if dim
+        else None
+    )
     max_sim = np.full(len(ids), -np.inf)  # -inf: no chosen item with a vector yet
     same_doc = np.zeros(len(ids))
     docs = [doc_of.get(cid, "") for cid in ids]
@@ -106,9 +110,7 @@ class HybridRetriever:
     @classmethod
     def over(cls, reader: IndexReader, **options: Any) -> HybridRetriever:
         """Dense + BM25 over one index (equal weights unless ``weights`` is given)."""
-        return cls(
-            [ChromaDenseRetriever(reader), BM25Retriever(reader)], vectors=reader, **options
-        )
+        return cls([ChromaDenseRetriever(reader), BM25Retriever(reader)], vectors=reader, **options)
 
     def retrieve(self, query: str, k: int = 5, filters: dict[str, Any] | None = None) -> list[Hit]:
         n = max(self.candidates, 4 * k)

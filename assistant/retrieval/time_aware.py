@@ -56,7 +56,8 @@ def query_time(question: str, today: dt.date | None = None) -> QueryTime:
     """The periods a question names (against ``today``) and whether it asks for a trend."""
     today = today or dt.date.today()
     norm = normalize(question)
-    periods = periods_in(norm, TimeRef(today.year, today.year))
+    # Asked early in a year, 过去一年/全年 mean the year just ended, as in a report written then.
+    periods = periods_in(norm, TimeRef.of_date(today))
     return QueryTime(tuple(periods), bool(_TREND_RE.search(norm)))
 
 
@@ -214,12 +215,10 @@ class TimeAwareRetriever:
         return out
 
     def _per_period(self, scored: list[tuple[float, Hit]], k: int) -> list[Hit]:
-        """5. The best passage of each document period, in time order."""
-        best: dict[tuple[int, str], tuple[float, Hit]] = {}
+        """5. The best passage of each document, in time order."""
+        best: dict[str, tuple[float, Hit]] = {}
         for score, hit in scored:
-            key = _doc_order(hit)
-            if key not in best:
-                best[key] = (score, hit)
+            best.setdefault(hit.doc_id, (score, hit))
         chosen = sorted(best.values(), key=lambda sh: -sh[0])[:k]
         out = []
         for score, hit in sorted(chosen, key=lambda sh: _doc_order(sh[1])):

@@ -308,7 +308,9 @@ def check_claim(claim: str, retriever: Retriever) -> str:
     return check_sentence(claim, retriever).harness_label
 
 
-def review_text(text: str, retriever: Retriever, *, k: int = 5, terms: TermSet | None = None) -> ReviewReport:
+def review_text(
+    text: str, retriever: Retriever, *, k: int = 5, terms: TermSet | None = None
+) -> ReviewReport:
     """Check every sentence of a draft; headings are ``not_claim``. ``terms``: mined fixed expressions."""
     verdicts = []
     for unit in split_draft(text):

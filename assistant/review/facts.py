@@ -367,7 +367,7 @@ def _squash(text: str) -> str:
     return re.sub(r"[^\w+]", "", text).replace("_", "")
 
 
-def extract_facts(text: str, *, names: bool = False) -> list[Fact]:
+def extract_facts(text: str) -> list[Fact]:
     """All checkable facts of one (normalised) sentence, in text order.
 
     Numbers inside quotes and 文号 are not counted separately: the quote or 文号 is compared whole.
@@ -384,8 +384,4 @@ def extract_facts(text: str, *, names: bool = False) -> list[Fact]:
     ]
     numbers = extract_numbers(text, taken + [(f.start, f.end) for f in dates + weekdays])
     facts = quotes + wenhao + dates + weekdays + numbers
-    if names:
-        from assistant.review.names import extract_names
-
-        facts += extract_names(text, [(f.start, f.end) for f in facts])
     return sorted(facts, key=lambda f: (f.start, f.end))

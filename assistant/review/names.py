@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from assistant.review.facts import Fact, inside
+from assistant.review.facts import Fact, extract_facts, inside
+from core.normalize import normalize
 
 ORG_SUFFIXES = (
     "党委", "党组", "党支部", "支部", "工委", "纪委", "委员会", "局", "委", "部", "办", "厅", "院", "室", "中心",
@@ -53,3 +54,11 @@ def extract_names(text: str, taken: list[tuple[int, int]] | None = None) -> list
             continue
         out.append(Fact(kind, word, a, b, key=word))
     return out
+
+
+def extract_facts_and_names(text: str) -> list[Fact]:
+    """``extract_facts`` plus the person, place and organisation names outside those facts."""
+    text = normalize(text)
+    facts = extract_facts(text)
+    facts += extract_names(text, [(f.start, f.end) for f in facts])
+    return sorted(facts, key=lambda f: (f.start, f.end))

@@ -10,7 +10,8 @@ another period is a contradiction, shown with both periods.
 2. The source's periods: what the source sentence itself says (relative words resolved
    against its document's date), else what the passage's section heading or document says
    (``hit_periods`` without the other sentences of the chunk).
-3. Consistent (one inside the other, or overlapping by half) backs the draft; apart (a
+3. Consistent (the draft's years all among the source's, or overlapping one of its periods by
+   half) backs the draft; apart (a
    draft period sharing at most a boundary year with every source period) contradicts it;
    a partial overlap leaves it unbacked; a source that names no period leaves the draft's
    year facts to the ordinary date check.
@@ -71,9 +72,10 @@ def source_periods(sentence: str, hit: Hit) -> list[Period]:
     return own or document_periods(hit)
 
 
-def _consistent(a: Period, b: Period) -> bool:
-    inside = (a.start >= b.start and a.end <= b.end) or (b.start >= a.start and b.end <= a.end)
-    return inside or a.overlap(b) >= CONSISTENT_OVERLAP
+def _consistent(draft: Period, source: Period) -> bool:
+    """The draft's period lies within the source's, or the two overlap by half."""
+    inside = draft.start >= source.start and draft.end <= source.end
+    return inside or draft.overlap(source) >= CONSISTENT_OVERLAP
 
 
 def check_periods(draft: list[Period], source: list[Period]) -> PeriodCheck:
@@ -81,7 +83,8 @@ def check_periods(draft: list[Period], source: list[Period]) -> PeriodCheck:
     d, s = label(draft), label(source)
     if not draft or not source:
         return PeriodCheck("unknown", d, s)
-    if all(any(_consistent(p, q) for q in source) for p in draft):
+    covered = set().union(*(q.years() for q in source))
+    if all(p.years() <= covered or any(_consistent(p, q) for q in source) for p in draft):
         return PeriodCheck("consistent", d, s)
     if any(all(_apart(p, q) for q in source) for p in draft):
         return PeriodCheck("disjoint", d, s)

@@ -139,5 +139,5 @@ class AppContext:
                 chat=chat,
                 settings=self.settings,
                 filters=filters,
-                k=6,
+                k=self.settings.top_k,
             )

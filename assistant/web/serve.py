@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant import auth
-from core.errors import ConfigError
+from core.errors import AssistantError, ConfigError
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ def users_for(settings: Settings, users_file: Path | None) -> dict[str, str]:
     default = settings.data_dir / DEFAULT_USERS_FILE
     if default.exists():
         return auth.load_users(default)
-    return auth.users_from_env()
+    return auth.users_from_setting(settings.users)
 
 
 def launch_options(
@@ -91,7 +91,7 @@ def _warm_up(ctx) -> None:
     def load() -> None:
         try:
             ctx.embedder()
-        except Exception:  # reported again, with context, on first use
-            log.warning("embedding model warm-up failed; the first question will retry")
+        except AssistantError as exc:  # reported again, with context, on first use
+            log.warning("embedding model warm-up failed (%s); the first question will retry", exc)
 
     threading.Thread(target=load, name="embedder-warm-up", daemon=True).start()

@@ -85,7 +85,9 @@ class IndexStore:
             vectors.open(None, None, create=False)
         return vectors
 
-    def open_vectors(self, model_id: str, dimension: int, *, create: bool = False) -> ChromaVectorStore:
+    def open_vectors(
+        self, model_id: str, dimension: int, *, create: bool = False
+    ) -> ChromaVectorStore:
         """Open (or create) the collection and check it was built with ``model_id``.
 
         Raises ModelMismatchError naming the re-index command when it was not.
@@ -186,7 +188,9 @@ def index_exists(settings: Settings) -> bool:
     return (settings.index_dir / CATALOG_FILE).exists()
 
 
-def open_store(settings: Settings, embedder: Embedder | None = None, *, create: bool = False) -> IndexStore:
+def open_store(
+    settings: Settings, embedder: Embedder | None = None, *, create: bool = False
+) -> IndexStore:
     """The configured index; with ``embedder``, its vectors opened and checked against it.
 
     Without one only the catalog is read (listing, editing, deleting documents). Raises

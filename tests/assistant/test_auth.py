@@ -66,12 +66,14 @@ def test_load_users_skips_comments_and_names_bad_lines(tmp_path):
 
 
 def test_users_from_env_and_checker(monkeypatch):
+    from core.settings import load_settings
+
     a, b = auth.hash_password("pa"), auth.hash_password("pb")
     monkeypatch.setenv(auth.USERS_ENV, f"a:{a},b:{b}")
-    users = auth.users_from_env()
+    users = auth.users_from_setting(load_settings().users)  # read by the one settings object
     check = auth.make_checker(users)
     assert check("a", "pa") and check("b", "pb")
     assert not check("a", "pb")
     assert not check("nobody", "pa")
     monkeypatch.delenv(auth.USERS_ENV)
-    assert auth.users_from_env() == {}
+    assert auth.users_from_setting(load_settings().users) == {}

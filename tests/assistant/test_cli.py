@@ -87,7 +87,11 @@ def test_docs_list_and_delete_load_no_embedding_model(tmp_path, seed_reader):
 
     def cli(*args: str) -> str:
         res = subprocess.run(
-            [sys.executable, "-c", probe, *args], env=env, capture_output=True, text=True, timeout=300
+            [sys.executable, "-c", probe, *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         assert "Traceback" not in res.stderr, res.stderr[-2000:]
         return res.stdout

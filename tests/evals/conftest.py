@@ -119,3 +119,18 @@ def tiny_corpus(tmp_path: Path) -> Path:
     (folder / "d2.txt").write_text("机关党建工作围绕中心、建设队伍、服务群众。", encoding="utf-8")
     (folder / "d3.txt").write_text("今年夏季天气晴朗，降雨偏少，气温偏高。", encoding="utf-8")
     return folder
+
+
+@pytest.fixture(scope="session")
+def cpc():
+    """The CPC set helpers (``tests/evals/cpc_sets.py``), loaded by path; skips without the
+    reports in ../shared."""
+    import importlib.util
+
+    path = Path(__file__).with_name("cpc_sets.py")
+    spec = importlib.util.spec_from_file_location("cpc_sets", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    if not module.CORPUS.is_file():
+        pytest.skip(f"CPC reports not found at {module.CORPUS}")
+    return module

@@ -3,15 +3,9 @@ import json
 import pytest
 
 from core.settings import Settings
+from evals.baselines import TRIVIAL_CHECKER_NAME, trivial_checker
 from evals.pipelines import PreparedCorpus
-from evals.runner import (
-    TRIVIAL_CHECKER_NAME,
-    evaluate,
-    order_hits,
-    run_eval,
-    score_item,
-    trivial_checker,
-)
+from evals.runner import evaluate, order_hits, run_eval, score_item
 from evals.sets import QARow, load_set
 
 QA_ROWS = [

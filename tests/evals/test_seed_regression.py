@@ -18,7 +18,13 @@ pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
 
 FLOORS = {
-    "hybrid": {"hit@3": 0.97, "mrr@10": 0.94, "recall@5": 0.95, "fact_recall@3": 0.80, "fact_recall@10": 0.92},
+    "hybrid": {
+        "hit@3": 0.97,
+        "mrr@10": 0.94,
+        "recall@5": 0.95,
+        "fact_recall@3": 0.80,
+        "fact_recall@10": 0.92,
+    },
     "bm25": {"hit@3": 0.97, "mrr@10": 0.94, "fact_recall@3": 0.80},
     "dense": {"hit@3": 0.95, "mrr@10": 0.86, "fact_recall@3": 0.65},
 }

@@ -67,15 +67,28 @@ def test_every_file_has_the_expected_outcome(indexed):
     assert dup.status == "duplicate" and "000_424aa9fef5469438.txt" in dup.reason
     # The same text saved as GB18030, GBK, UTF-16 and UTF-8-BOM decodes identically: one
     # document, the other three reported as its duplicates.
-    same = ["gb18030_report.txt", "gb2312_page.html", "gbk_report.txt", "utf16_bom.txt", "utf8_bom.txt"]
+    same = [
+        "gb18030_report.txt",
+        "gb2312_page.html",
+        "gbk_report.txt",
+        "utf16_bom.txt",
+        "utf8_bom.txt",
+    ]
     encodings = {n: outcomes[n] for n in same if n != "gb2312_page.html"}
     assert encodings["gb18030_report.txt"].status == "indexed"
     for n in ("gbk_report.txt", "utf16_bom.txt", "utf8_bom.txt"):
         assert encodings[n].status == "duplicate" and "gb18030_report.txt" in encodings[n].reason, n
     indexed_names = {n for n, o in outcomes.items() if o.status == "indexed"}
     assert indexed_names == {
-        "gb18030_report.txt", "big5_traditional.txt", "invalid_utf8_bytes.txt", "no_punctuation_long_line.txt", "fullwidth_and_zero_width.txt",
-        "prompt_injection.txt", "script_injection.html", "gb2312_page.html", "中文 文件名（含空格）.txt",
+        "gb18030_report.txt",
+        "big5_traditional.txt",
+        "invalid_utf8_bytes.txt",
+        "no_punctuation_long_line.txt",
+        "fullwidth_and_zero_width.txt",
+        "prompt_injection.txt",
+        "script_injection.html",
+        "gb2312_page.html",
+        "中文 文件名（含空格）.txt",
     }
     assert outcomes["invalid_utf8_bytes.txt"].warnings, "bad bytes must be reported as a warning"
     # Every reason is one line.

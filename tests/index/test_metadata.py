@@ -122,3 +122,105 @@ def test_genre_rules(title, text, genre):
 def test_org_needs_place_prefix_and_clause_start():
     text = "我局明确局党组责任，围绕市局部署开展工作。"
     assert extract_metadata(text, "标题")["org"] is None
+
+
+# -- datelines and implied years (document dates for the time-aware archive) ---------------
+
+BODY = "正文内容。\n" * 30
+
+
+def test_speech_dateline_under_the_title():
+    text = (
+        "在全市工作会议上的讲话\n——2023年3月5日在全市工作会议上\n同志们：\n今天我们召开会议。\n"
+        + BODY
+    )
+    meta = extract_metadata(text, "在全市工作会议上的讲话")
+    assert meta["date"] == "2023-03-05"
+    assert meta["year"] == 2023
+
+
+def test_short_dateline_under_a_two_line_title():
+    text = (
+        "高举中国特色社会主义伟大旗帜\n为全面建设社会主义现代化国家而团结奋斗\n"
+        "——在中国共产党第二十次全国代表大会上的报告\n（2022年10月16日）\n"
+        "同志们：\n现在，我代表第十九届中央委员会向大会作报告。\n" + BODY
+    )
+    assert extract_metadata(text, "高举中国特色社会主义伟大旗帜")["date"] == "2022-10-16"
+
+
+def test_closing_date_in_the_last_lines():
+    text = (
+        "某某局党建工作总结\n过去一年，我们狠抓落实。\n" + BODY + "某某局机关党委\n2023年1月22日\n"
+    )
+    meta = extract_metadata(text, "某某局党建工作总结")
+    assert meta["date"] == "2023-01-22"
+    assert meta["year"] == 2023
+
+
+def test_short_dated_line_in_the_middle_of_a_long_report_is_not_its_date():
+    text = "标题\n正文第一段。\n" + BODY + "2022年3月5日\n" + BODY
+    assert extract_metadata(text, "标题")["date"] is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "习近平总书记2021年7月1日在庆祝中国共产党成立100周年大会上发表重要讲话。",
+        "习近平总书记2021年7月1日在庆祝中国共产党成立100周年大会上发表重要讲话，为我们指明了前进方向",
+    ],
+)
+def test_a_long_body_sentence_with_发表_and_a_date_is_not_the_date(sentence):
+    for text in (
+        "标题\n正文。\n" + sentence + "\n" + BODY,
+        "标题\n" + BODY + sentence + "\n" + BODY,
+    ):
+        meta = extract_metadata(text, "标题")
+        assert meta["date"] is None
+        assert meta["year"] is None
+
+
+def test_year_implied_by_the_congress_the_report_is_made_to():
+    text = (
+        "全面开创社会主义现代化建设的新局面\n——在中国共产党第十二次全国代表大会上的报告\n"
+        "同志们：\n我代表第十一届中央委员会，向党的第十二次全国代表大会作报告。\n" + BODY
+    )
+    meta = extract_metadata(text, "全面开创社会主义现代化建设的新局面")
+    assert meta["year"] == 1982
+    assert meta["date"] is None
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "坚定不移沿着中国特色社会主义道路前进(十八大)",
+        "坚定不移沿着中国特色社会主义道路前进（十八大）",
+    ],
+)
+def test_year_implied_by_a_title_ending_with_the_congress(title):
+    text = "同志们：现在，我代表第十七届中央委员会向大会作报告。\n" + BODY
+    assert extract_metadata(text, title)["year"] == 2012
+
+
+def test_a_congress_cited_late_in_the_body_implies_nothing():
+    text = (
+        "标题\n"
+        + "正文内容很多很多。\n" * 60
+        + "我们要学习向党的第十二次全国代表大会作报告的精神。\n"
+    )
+    assert extract_metadata(text, "标题")["year"] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "机关党建研究\n2023年第1期\n深入推进机关党建高质量发展。\n" + BODY,
+        "深入推进机关党建高质量发展。\n" + BODY + "本文原载《机关党建研究》2023年第1期\n",
+    ],
+)
+def test_year_implied_by_a_journal_issue(text):
+    assert extract_metadata(text, "机关党建研究")["year"] == 2023
+
+
+def test_the_title_year_wins_over_an_implied_one():
+    text = "机关党建研究\n2023年第1期\n深入推进机关党建高质量发展。\n" + BODY
+    assert extract_metadata(text, "2022年度党建工作总结")["year"] == 2022

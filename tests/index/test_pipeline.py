@@ -70,7 +70,10 @@ def test_changed_file_replaces_old_version(index_snapshot, settings, embedder, c
     ingest_paths([corpus], settings, embedder=embedder)
     before = index_snapshot(settings, embedder)
     target = corpus / "003_1639e3c3017186e5.txt"
-    target.write_text(target.read_text(encoding="utf-8") + "\n新增一段：今年共开展主题党日活动12次。\n", encoding="utf-8")
+    target.write_text(
+        target.read_text(encoding="utf-8") + "\n新增一段：今年共开展主题党日活动12次。\n",
+        encoding="utf-8",
+    )
     report = ingest_paths([corpus], settings, embedder=embedder)
     indexed = report.by_status("indexed")
     assert len(indexed) == 1 and indexed[0].reason == "replaced previous version"
@@ -83,7 +86,9 @@ def test_changed_file_replaces_old_version(index_snapshot, settings, embedder, c
     assert all(old_doc != d[0] for d in after["docs"])
 
 
-def test_file_removed_from_folder_is_pruned_unless_no_prune(index_snapshot, settings, embedder, corpus):
+def test_file_removed_from_folder_is_pruned_unless_no_prune(
+    index_snapshot, settings, embedder, corpus
+):
     ingest_paths([corpus], settings, embedder=embedder)
     (corpus / "002_f873387b32afac7c.txt").unlink()
     kept = ingest_paths([corpus], settings, embedder=embedder, prune=False)

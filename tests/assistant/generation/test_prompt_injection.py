@@ -177,6 +177,7 @@ def test_instruction_sentences_are_recognised():
 
 # -- the same with a real llama.cpp server ------------------------------------------------
 
+
 @pytest.mark.integration
 def test_real_server_receives_the_injection_only_inside_fences(injected, llama_server):
     """SmolLM2-135M is tiny and English-only: asserted are the request and the pipeline,

@@ -56,7 +56,11 @@ def _mmr_reference(fused, vectors, doc_of, k, lambda_, same_doc_penalty):
             if v is not None and chosen:
                 sims = [float(v @ vectors[c]) for c, _ in chosen if c in vectors]
                 sim = max(sims) if sims else 0.0
-            val = lambda_ * rel[cid] - (1 - lambda_) * sim - same_doc_penalty * per_doc.get(doc_of.get(cid, ""), 0)
+            val = (
+                lambda_ * rel[cid]
+                - (1 - lambda_) * sim
+                - same_doc_penalty * per_doc.get(doc_of.get(cid, ""), 0)
+            )
             if val > best_val:
                 best, best_val = cid, val
         pool.remove(best)

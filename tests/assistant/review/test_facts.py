@@ -113,6 +113,8 @@ def test_weekday_and_ordinal():
 
 
 def test_names_of_people_and_organisations():
-    names = extract_facts("组织党员干部赴南京农业大学学习，顾吟同志发言", names=True)
+    from assistant.review.names import extract_facts_and_names
+
+    names = extract_facts_and_names("组织党员干部赴南京农业大学学习，顾吟同志发言")
     found = {(f.kind, f.text) for f in names}
     assert ("org", "南京农业大学") in found

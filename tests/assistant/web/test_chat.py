@@ -10,7 +10,9 @@ from assistant.generation.types import AnswerResult, Citation
 from assistant.retrieval.base import Hit
 from assistant.web import chat
 
-SOURCE = Citation(1, Hit("c1", "d1", "市住建局现有在职党员485名。", 1.0, "调研报告", "", "/u/甲.txt"))
+SOURCE = Citation(
+    1, Hit("c1", "d1", "市住建局现有在职党员485名。", 1.0, "调研报告", "", "/u/甲.txt")
+)
 
 
 def test_exports_write_docx_and_markdown_in_a_fresh_folder(monkeypatch):

@@ -57,7 +57,8 @@ def test_public_address_allowed_with_users_file_or_env(settings, tmp_path, monke
     assert options["server_name"] == "0.0.0.0"
     assert options["auth"]("wang", "pw") and not options["auth"]("wang", "bad")
     monkeypatch.setenv(auth.USERS_ENV, f"li:{auth.hash_password('pw2')}")
-    assert launch_options(settings, host="0.0.0.0")["auth"]("li", "pw2")
+    from_env = type(settings)(data_dir=settings.data_dir)  # ASSISTANT_USERS read by Settings
+    assert launch_options(from_env, host="0.0.0.0")["auth"]("li", "pw2")
 
 
 def test_loopback_needs_no_login(settings):

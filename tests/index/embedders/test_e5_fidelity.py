@@ -59,7 +59,9 @@ def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.sum(a * b, axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
 
 
-def test_token_ids_identical_on_every_seed_chunk(seed_chunks, seed_passages, e5_embedder, engine_token_ids):
+def test_token_ids_identical_on_every_seed_chunk(
+    seed_chunks, seed_passages, e5_embedder, engine_token_ids
+):
     """Every chunk ingest really embeds (title + section path + text), plus raw seed passages."""
     texts = [p for _, p in seed_chunks] + [p for _, p in seed_passages]
     ours = e5_embedder.token_ids(texts)
