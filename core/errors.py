@@ -44,3 +44,15 @@ class StoreError(AssistantError):
 
 class NotFoundError(AssistantError):
     """A document, run or file asked for does not exist."""
+
+
+class LLMError(AssistantError):
+    """The language model could not be reached or answered something unusable."""
+
+
+class LLMTimeoutError(LLMError):
+    """The language model did not connect or answer within the configured timeout."""
+
+
+class PromptError(AssistantError):
+    """A template is missing, or rendered with missing or unknown variables."""

@@ -42,3 +42,13 @@ def to_simplified(text: str) -> str:
 def normalize(text: str) -> str:
     """The search form of ``text``: zero-width removed, width folded, Simplified."""
     return to_simplified(fold_width(remove_zero_width(text)))
+
+
+_NOT_CONTENT_RE = re.compile(r"[\W_]+")
+
+
+def char_bigrams(text: str) -> set[str]:
+    """Character bigrams of the normalised, lower-cased text, punctuation and spaces removed
+    (a one-character text is its own gram)."""
+    t = _NOT_CONTENT_RE.sub("", normalize(text).lower())
+    return {t[i : i + 2] for i in range(len(t) - 1)} if len(t) > 1 else ({t} if t else set())

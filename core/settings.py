@@ -166,7 +166,13 @@ class Settings(BaseSettings):
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml))
         return tuple(sources)
 
-    # -- derived paths
+    # -- derived values
+    @property
+    def chunking(self) -> tuple[int, int]:
+        """What decides chunk boundaries: (chunk_tokens, chunk_overlap_sentences). An index is
+        only extended with chunks cut the same way (``index.pipeline.chunking_config``)."""
+        return (self.chunk_tokens, self.chunk_overlap_sentences)
+
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"

@@ -49,7 +49,7 @@ def prepare_corpus(
     digest = corpus_hash(corpus)
     root = eval_root or default_eval_root(settings)
     # Chunking settings are part of the key: an index is never re-chunked in place.
-    chunking = f"{settings.chunk_tokens}-{settings.chunk_overlap_sentences}"
+    chunking = "-".join(map(str, settings.chunking))
     # The converted embedding model stays where the user's settings keep it (not per corpus).
     corpus_settings = settings.model_copy(
         update={"data_dir": root / f"{digest[:16]}-c{chunking}", "model_dir": settings.models_dir}

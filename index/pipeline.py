@@ -190,8 +190,9 @@ def run_ingest(
 
 
 def chunking_config(settings: Settings) -> str:
-    """What decides chunk boundaries; an index is only extended with chunks cut the same way."""
-    return f"chunk_tokens={settings.chunk_tokens}, overlap_sentences={settings.chunk_overlap_sentences}"
+    """The chunking recorded in the catalog (``Settings.chunking`` in words)."""
+    tokens, overlap = settings.chunking
+    return f"chunk_tokens={tokens}, overlap_sentences={overlap}"
 
 
 def _check_chunking(catalog, settings: Settings) -> None:

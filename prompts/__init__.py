@@ -10,13 +10,9 @@ from functools import cache
 from pathlib import Path
 from string import Template
 
-from core.errors import AssistantError
+from core.errors import PromptError
 
 PROMPTS_DIR = Path(__file__).resolve().parent
-
-
-class PromptError(AssistantError):
-    """A template is missing, or rendered with missing or unknown variables."""
 
 
 @cache

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 from assistant.generation.chat import (
     ChatModel,
-    FakeChatModel,
     LlamaCppChatModel,
-    LLMError,
-    LLMTimeoutError,
     OpenAIChatModel,
     make_chat_model,
 )
-from assistant.generation.service import MODES, generate
-from assistant.generation.types import AnswerResult, Citation, Event
+from assistant.generation.service import generate
+from assistant.generation.types import MODES, AnswerResult, Citation, Event
 
 __all__ = [
     "MODES",
@@ -24,9 +21,6 @@ __all__ = [
     "ChatModel",
     "Citation",
     "Event",
-    "FakeChatModel",
-    "LLMError",
-    "LLMTimeoutError",
     "LlamaCppChatModel",
     "OpenAIChatModel",
     "generate",

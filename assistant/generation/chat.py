@@ -3,7 +3,6 @@
 - ``OpenAIChatModel``: any OpenAI-compatible ``/v1/chat/completions`` server, streamed as
   server-sent events (DeepSeek, Qwen/DashScope, vLLM, Ollama, Xinference, llama.cpp server);
 - ``LlamaCppChatModel``: a local GGUF file through llama-cpp-python (imported lazily);
-- ``FakeChatModel``: a queue-fed fake for tests that records what it was sent.
 
 Every failure of a model is an ``LLMError`` (``LLMTimeoutError`` for timeouts), raised either
 when ``stream`` is called or while its iterator is consumed.
@@ -19,19 +18,11 @@ from typing import Any, Protocol
 
 import httpx
 
-from core.errors import AssistantError, ConfigError
+from core.errors import ConfigError, LLMError, LLMTimeoutError
 from core.redact import error_snippet
 from core.settings import Settings
 
 Message = dict[str, str]
-
-
-class LLMError(AssistantError):
-    """The language model could not be reached or answered something unusable."""
-
-
-class LLMTimeoutError(LLMError):
-    """The language model did not connect or answer within the configured timeout."""
 
 
 class ChatModel(Protocol):
@@ -209,37 +200,6 @@ class LlamaCppChatModel:
                 model_path=str(self.path), n_ctx=self.n_ctx, n_threads=self.n_threads, verbose=False
             )
         return self._llm
-
-
-class FakeChatModel:
-    """Test double: ``enqueue([...])`` one reply's chunks per call; records ``messages``.
-
-    A chunk that is an exception instance is raised at that point of the stream.
-    """
-
-    def __init__(self) -> None:
-        self.queue: list[list[str | BaseException]] = []
-        self.messages: list[list[Message]] = []  # one entry per stream() call
-
-    def enqueue(self, chunks: list[str | BaseException]) -> FakeChatModel:
-        """Queue the next reply."""
-        self.queue.append(list(chunks))
-        return self
-
-    def stream(self, messages: list[Message]) -> Iterator[str]:
-        """Yield the next queued reply; a test that did not queue one fails loudly."""
-        self.messages.append([dict(m) for m in messages])
-        if not self.queue:
-            raise RuntimeError("FakeChatModel: no reply enqueued")
-        reply = self.queue.pop(0)
-
-        def pieces() -> Iterator[str]:
-            for chunk in reply:
-                if isinstance(chunk, BaseException):
-                    raise chunk
-                yield chunk
-
-        return pieces()
 
 
 def make_chat_model(settings: Settings) -> ChatModel | None:

@@ -18,7 +18,7 @@ from index.chunking import split_sentences
 
 CITATION_RE = re.compile(r"[\[［]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]］]")
 _NUM_SPLIT_RE = re.compile(r"\s*[,，、]\s*")
-_LEADING_MARKERS_RE = re.compile(r"^(?:\s*[\[［]\s*\d+(?:\s*[,，、]\s*\d+)*\s*[\]］])+")
+LEADING_CITATIONS_RE = re.compile(r"^(?:\s*[\[［]\s*\d+(?:\s*[,，、]\s*\d+)*\s*[\]］])+")
 _HEADING_RE = re.compile(
     r"^\s*(?:#+\s|[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百]+[）)]|\d+[.．、]|[（(]\d+[）)])"
 )
@@ -75,7 +75,7 @@ def cited_sentences(text: str) -> list[tuple[str, list[int]]]:
         pending: list[tuple[str, list[int]]] = []
         for a, b in split_sentences(line):
             piece = line[a:b]
-            lead = _LEADING_MARKERS_RE.match(piece)
+            lead = LEADING_CITATIONS_RE.match(piece)
             if lead and pending:  # "……。[1]" — the marker closes the previous sentence
                 pending[-1][1].extend(citation_numbers(lead.group()))
                 piece = piece[lead.end() :]

@@ -51,7 +51,7 @@ def neutralise(text: str) -> str:
     return _BRACKET_NUM_RE.sub(lambda m: f"〔{m.group(1)}〕", text)
 
 
-def source_label(citation: Citation) -> str:
+def fence_label(citation: Citation) -> str:
     """``标题 · 章节`` of a source (section omitted when the passage has none)."""
     hit = citation.hit
     parts = [p for p in (hit.title, hit.section_path) if p]
@@ -61,7 +61,7 @@ def source_label(citation: Citation) -> str:
 def render_source(citation: Citation, passage: str) -> str:
     """One fenced source block; ``passage`` is the (possibly trimmed) text shown."""
     n = citation.n
-    label = " ".join(neutralise(source_label(citation)).split())
+    label = " ".join(neutralise(fence_label(citation)).split())
     return f"<<<资料 [{n}] {label}\n{neutralise(passage).strip()}\n资料 [{n}] 结束>>>"
 
 

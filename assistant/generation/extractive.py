@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from assistant.generation.context import neutralise
 from assistant.generation.types import Citation
-from core.normalize import normalize, to_simplified
+from core.normalize import char_bigrams, normalize, to_simplified
 from index.chunking import split_sentences
 
 NO_CONTENT = "资料中没有相关内容。"
@@ -74,14 +74,8 @@ class Sentence:
     citation: Citation
 
 
-def bigrams(text: str) -> set[str]:
-    """Character bigrams of the normalised text, punctuation and spaces removed."""
-    t = _NOISE_RE.sub("", normalize(text).lower())
-    return {t[i : i + 2] for i in range(len(t) - 1)} if len(t) > 1 else ({t} if t else set())
-
-
 def _query_bigrams(query: str) -> set[str]:
-    return bigrams(_QUESTION_WORDS.sub(" ", normalize(query)))
+    return char_bigrams(_QUESTION_WORDS.sub(" ", normalize(query)))
 
 
 def candidate_sentences(
@@ -106,7 +100,7 @@ def candidate_sentences(
             s = neutralise(text[a:b])
             if not _is_prose(s) or s in exclude or is_instruction(s):
                 continue
-            shared = len(q & bigrams(s))
+            shared = len(q & char_bigrams(s))
             relevance = shared / len(q) if q else 0.0
             if min_relevance > 0 and (shared < min(2, len(q)) or relevance < min_relevance):
                 continue
@@ -134,7 +128,7 @@ def select_sentences(
         query, citations, mode=mode, exclude=exclude, min_relevance=min_relevance
     )
     limit = limit if limit is not None else MAX_SENTENCES.get(mode, 4)
-    grams = {id(s): bigrams(s.text) for s in pool}
+    grams = {id(s): char_bigrams(s.text) for s in pool}
     chosen: list[Sentence] = []
     while pool and len(chosen) < limit:
         best, best_val = None, float("-inf")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from assistant.generation.chat import ChatModel, LLMError, LLMTimeoutError
+from assistant.generation.chat import ChatModel
 from assistant.generation.citations import check_citations
 from assistant.generation.context import fit_sources
 from assistant.generation.extractive import (
@@ -31,14 +31,13 @@ from assistant.generation.extractive import (
     select_sentences,
     strip_number,
 )
-from assistant.generation.types import AnswerResult, Citation, Event
+from assistant.generation.types import MODES, AnswerResult, Citation, Event
 from assistant.retrieval.base import Hit, Retriever
-from core.errors import ConfigError
+from core.errors import ConfigError, LLMError, LLMTimeoutError
 from core.normalize import normalize
 from core.settings import Settings
 from prompts import render
 
-MODES = ("answer", "summary", "suggest", "outline")
 MAX_OUTLINE_SECTIONS = 6
 NOTICE_NO_LLM = "未配置大模型，以下为抽取式回答"
 NOTICE_TIMEOUT = "大模型服务超时，已改用抽取式回答"

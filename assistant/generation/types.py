@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal, get_args
 
 from assistant.retrieval.base import Hit
+
+Mode = Literal["answer", "summary", "suggest", "outline"]
+MODES: tuple[str, ...] = get_args(Mode)
+# What the web app and the exports call each mode.
+MODE_NAMES_ZH: dict[str, str] = {
+    "answer": "问答",
+    "summary": "总结",
+    "suggest": "建议",
+    "outline": "提纲起草",
+}
 
 
 @dataclass
@@ -24,7 +35,7 @@ class AnswerResult:
     extractor; ``cited`` the numbers ``text`` actually uses, in order of first use.
     """
 
-    mode: str  # "answer" | "summary" | "suggest" | "outline"
+    mode: Mode
     text: str
     sources: list[Citation]
     cited: list[int]

@@ -33,7 +33,7 @@ def build_retriever(
     from assistant.retrieval.hybrid import HybridRetriever
     from assistant.retrieval.keyword import BM25Retriever
     from assistant.retrieval.reader import IndexReader
-    from assistant.retrieval.time_aware import TimeAwareRetriever
+    from assistant.retrieval.time_aware import MIN_DATED_SHARE, TimeAwareRetriever
 
     if name not in PIPELINES:
         raise ConfigError(
@@ -48,5 +48,8 @@ def build_retriever(
     if name == "hybrid-notime":
         return hybrid
     return TimeAwareRetriever(
-        hybrid, reference_date=settings.reference_date, prefer_recent=settings.prefer_recent
+        hybrid,
+        reference_date=settings.reference_date,
+        prefer_recent=settings.prefer_recent,
+        dated_archive=reader.dated_share() >= MIN_DATED_SHARE,
     )

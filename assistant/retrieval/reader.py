@@ -85,6 +85,12 @@ class IndexReader:
         """Finished documents."""
         return self._store.catalog.documents()
 
+    def dated_share(self) -> float:
+        """The share of finished documents with a date or a year (0.0 for an empty index)."""
+        docs = self.documents()
+        dated = sum(1 for d in docs if d.metadata.get("date") or d.metadata.get("year"))
+        return dated / len(docs) if docs else 0.0
+
     def document_text(self, doc_id: str) -> str | None:
         """The whole cleaned text of a document."""
         return self._store.catalog.document_text(doc_id)

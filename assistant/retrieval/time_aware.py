@@ -134,6 +134,7 @@ class TimeAwareRetriever:
         match_weight: float = 1.0,
         mismatch_penalty: float = 0.3,
         near_copy: float = 0.7,
+        dated_archive: bool | None = None,
     ):
         self.inner = inner
         self.reference_date = reference_date
@@ -142,16 +143,23 @@ class TimeAwareRetriever:
         self.match_weight = match_weight
         self.mismatch_penalty = mismatch_penalty
         self.near_copy = near_copy
+        # Whether most documents of the index are dated (known when built over an index):
+        # then a question naming a period goes straight to the wide pool, in one call.
+        self.dated_archive = dated_archive
 
     def retrieve(self, query: str, k: int = 5, filters: dict[str, Any] | None = None) -> list[Hit]:
         asked = query_time(query, self.reference_date)
-        # The inner retriever's own top k unless time matters: then a wider pool to re-rank.
-        pool = self.inner.retrieve(query, k, filters)
+        wide = max(self.candidates, 4 * k)
+        if asked.trend or (asked.periods and self.dated_archive):
+            pool = self.inner.retrieve(query, wide, filters)
+        else:
+            # The inner retriever's own top k unless time matters: then a wider pool to re-rank.
+            pool = self.inner.retrieve(query, k, filters)
+            if not (self._timed(asked, pool) or self._has_copies(pool)):
+                return pool
+            pool = self.inner.retrieve(query, wide, filters)
         if not pool:
             return []
-        if not (self._timed(asked, pool) or asked.trend or self._has_copies(pool)):
-            return pool
-        pool = self.inner.retrieve(query, max(self.candidates, 4 * k), filters)
         timed = self._timed(asked, pool)
         # 3. the inner order (its diversity included), then the period's bonus or penalty
         scored: list[tuple[float, Hit]] = []
@@ -174,12 +182,15 @@ class TimeAwareRetriever:
             return self._per_period(scored, k)
         return self._without_near_copies(scored, k, recent=self.prefer_recent and not asked.periods)
 
-    @staticmethod
-    def _timed(asked: QueryTime, pool: list[Hit]) -> bool:
+    def _timed(self, asked: QueryTime, pool: list[Hit]) -> bool:
         """Period scoring applies: a period is asked and the candidates come from a dated
         archive (among mostly undated passages, a year named in a few says little)."""
+        if not asked.periods or not pool:
+            return False
+        if self.dated_archive is not None:
+            return self.dated_archive
         dated = sum(document_time(h) is not None for h in pool)
-        return bool(asked.periods) and dated >= MIN_DATED_SHARE * len(pool)
+        return dated >= MIN_DATED_SHARE * len(pool)
 
     def _has_copies(self, pool: list[Hit]) -> bool:
         shapes = [(h, _shape(h.text)) for h in pool]

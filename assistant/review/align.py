@@ -28,7 +28,7 @@ def content(text: str) -> str:
     return _NON_CONTENT.sub("", text)
 
 
-def bigrams(text: str) -> set[str]:
+def content_bigrams(text: str) -> set[str]:
     """Character bigrams of the content of ``text``, function characters (的/了/并 …) dropped."""
     t = _FUNCTION_CHARS.sub("", content(text))
     if len(t) == 1:
@@ -43,9 +43,9 @@ def masked_bigrams(text: str, facts: list[Fact]) -> set[str]:
     for f in sorted(facts, key=lambda f: f.start):
         if f.kind in ("quote",):
             continue  # a quoted name's words are part of what the source must say
-        out |= bigrams(text[pos : f.start])
+        out |= content_bigrams(text[pos : f.start])
         pos = max(pos, f.end)
-    out |= bigrams(text[pos:])
+    out |= content_bigrams(text[pos:])
     return out
 
 
@@ -90,9 +90,9 @@ def context_match(d_text: str, d: Fact, s_text: str, s: Fact) -> int:
     """How many context bigrams (left with left, right with right) two facts share."""
     dl, dr = _context(d_text, d)
     sl, sr = _context(s_text, s)
-    return len(bigrams(dl) & bigrams(sl)) * bool(dl and sl) + len(bigrams(dr) & bigrams(sr)) * bool(
-        dr and sr
-    )
+    return len(content_bigrams(dl) & content_bigrams(sl)) * bool(dl and sl) + len(
+        content_bigrams(dr) & content_bigrams(sr)
+    ) * bool(dr and sr)
 
 
 @dataclass

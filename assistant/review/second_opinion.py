@@ -6,10 +6,11 @@ It never changes a verdict: the label stays the rule-based one; the note goes to
 
 from __future__ import annotations
 
-from assistant.generation.chat import ChatModel, LLMError
+from assistant.generation.chat import ChatModel
 from assistant.generation.context import neutralise
 from assistant.review.checker import ReviewReport
 from assistant.review.report import LABEL_ZH
+from core.errors import LLMError
 from prompts import render
 
 MAX_NOTE_CHARS = 200

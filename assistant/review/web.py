@@ -11,7 +11,7 @@ from pathlib import Path
 
 from assistant.review import report as render
 from assistant.review.checker import ReviewReport, review_text
-from core.errors import AssistantError, ConfigError
+from core.errors import ConfigError
 
 MAX_DRAFT_CHARS = 50_000
 
@@ -93,11 +93,11 @@ def build_review_tab(ctx) -> None:
     """Add the 审核 tab to the Blocks being built (call inside ``with gr.Tabs():``)."""
     import gradio as gr
 
+    from assistant.web.errors import shows_errors
+
+    @shows_errors
     def on_review(text, upload):
-        try:
-            totals, draft, choices, result = run_review(ctx, text, upload)
-        except AssistantError as exc:
-            raise gr.Error(str(exc), title="错误", print_exception=False) from exc
+        totals, draft, choices, result = run_review(ctx, text, upload)
         first = choices[0] if choices else None
         return (
             totals,

@@ -12,6 +12,7 @@ from assistant.review.web import build_review_tab
 from assistant.web import library, render
 from assistant.web.chat import ALL, MODES, View, stream_answer
 from assistant.web.context import AppContext
+from assistant.web.errors import shows_errors
 from assistant.web.uploads import UPLOAD_SUFFIXES
 from core.errors import AssistantError
 from core.settings import Settings
@@ -80,6 +81,7 @@ def build_app(
         for view in stream_answer(ctx, question, mode_label, org, year, genre):
             yield _view_outputs(view)
 
+    @shows_errors
     def ingest(files: list[str] | None, progress=gr.Progress()):
         if not files:
             gr.Warning("请先选择要上传的文件。", title="提示")
@@ -89,20 +91,15 @@ def build_app(
             if total:
                 progress((done, total), desc=f"已处理 {done}/{total} 个文件，已嵌入 {chunks} 段")
 
-        try:
-            rows = library.ingest_uploads(ctx, files, report)
-        except AssistantError as exc:
-            raise gr.Error(str(exc), title="错误", print_exception=False) from exc
+        rows = library.ingest_uploads(ctx, files, report)
         return (_table(rows, library.OUTCOME_HEADERS), *_library_outputs(ctx))
 
+    @shows_errors
     def delete(doc_ids: list[str]):
         if not doc_ids:
             gr.Warning("请先勾选要删除的文档。", title="提示")
             return (gr.skip(),) * 5
-        try:
-            n = library.delete(ctx, doc_ids)
-        except AssistantError as exc:
-            raise gr.Error(str(exc), title="错误", print_exception=False) from exc
+        n = library.delete(ctx, doc_ids)
         gr.Info(f"已删除 {n} 篇文档。", title="完成")
         return _library_outputs(ctx)
 

@@ -14,16 +14,18 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from assistant.generation.types import MODE_NAMES_ZH
 from assistant.web import render
+from assistant.web.errors import shows_errors
 from assistant.web.uploads import safe_name
-from core.errors import AssistantError
+from core.errors import ConfigError
 from index.store import index_exists
 
 if TYPE_CHECKING:
     from assistant.generation.types import AnswerResult
     from assistant.web.context import AppContext
 
-MODES = {"问答": "answer", "总结": "summary", "建议": "suggest", "提纲起草": "outline"}
+MODES = {zh: mode for mode, zh in MODE_NAMES_ZH.items()}  # the radio's labels -> modes
 ALL = "全部"
 EMPTY_LIBRARY = "文档库还是空的：请先在「文档库」页上传报告并入库。"
 # Each answer's downloads go to a folder of their own under one folder per process; beyond
@@ -87,6 +89,7 @@ def export_folder() -> Path:
         return Path(tempfile.mkdtemp(dir=root))
 
 
+@shows_errors
 def stream_answer(
     ctx: AppContext,
     question: str,
@@ -95,14 +98,14 @@ def stream_answer(
     year: str | None = None,
     genre: str | None = None,
 ) -> Iterator[View]:
-    """One View per event; library errors become ``gr.Error`` with their message only."""
+    """One View per event (library errors become toasts: ``web.errors.shows_errors``)."""
     question = (question or "").strip()
     if not question:
         gr.Warning("请先输入问题或起草要求。", title="提示")
         return
     mode = MODES.get(mode_label)
     if mode is None:
-        raise gr.Error(f"未知模式：{mode_label}", title="错误", print_exception=False)
+        raise ConfigError(f"未知模式：{mode_label}")
     if not index_exists(ctx.settings):
         gr.Warning(EMPTY_LIBRARY, title="提示")
         return
@@ -112,28 +115,25 @@ def stream_answer(
     view = View()
     text = ""
     yield View()  # clear the previous answer and disable its downloads
-    try:
-        for event in ctx.generate(question, mode=mode, filters=filters_from(org, year, genre)):
-            if event.kind == "sources":
-                view.sources = render.sources_html(event.sources, question, asked_period=asked)
-            elif event.kind == "notice":
-                gr.Warning(event.text, title="提示")
-                view.notices.append(event.text)
-                text = ""  # a notice after deltas means the model failed; its text is void
-            elif event.kind == "delta":
-                text += event.text
-            elif event.kind == "done" and event.result is not None:
-                result = event.result
-                text = result.text
-                for notice in result.notices:
-                    if notice not in view.notices:
-                        view.notices.append(notice)
-                cited, note = render.cited_sources(result)
-                view.sources = render.sources_html(cited, question, note, asked_period=asked)
-                view.label = render.mode_label_html(result)
-                view.result = result
-                view.docx, view.md = write_exports(result, question, mode_label)
-            view.answer = render.escape_answer(text)
-            yield replace(view, notices=list(view.notices))  # a snapshot: the view goes on changing
-    except AssistantError as exc:
-        raise gr.Error(str(exc), title="错误", print_exception=False) from exc
+    for event in ctx.generate(question, mode=mode, filters=filters_from(org, year, genre)):
+        if event.kind == "sources":
+            view.sources = render.sources_html(event.sources, question, asked_period=asked)
+        elif event.kind == "notice":
+            gr.Warning(event.text, title="提示")
+            view.notices.append(event.text)
+            text = ""  # a notice after deltas means the model failed; its text is void
+        elif event.kind == "delta":
+            text += event.text
+        elif event.kind == "done" and event.result is not None:
+            result = event.result
+            text = result.text
+            for notice in result.notices:
+                if notice not in view.notices:
+                    view.notices.append(notice)
+            cited, note = render.cited_sources(result)
+            view.sources = render.sources_html(cited, question, note, asked_period=asked)
+            view.label = render.mode_label_html(result)
+            view.result = result
+            view.docx, view.md = write_exports(result, question, mode_label)
+        view.answer = render.escape_answer(text)
+        yield replace(view, notices=list(view.notices))  # a snapshot: the view goes on changing

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from assistant.cli_options import DataDir, UsersFile
 from core.settings import load_settings
 
 
@@ -17,15 +17,8 @@ def register(app: typer.Typer) -> None:
     def serve(
         host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
         port: Annotated[int, typer.Option("--port", help="Port.")] = 7860,
-        users_file: Annotated[
-            Path | None,
-            typer.Option(
-                "--users-file", help="Login file of name:hash lines [default <data dir>/users.txt]."
-            ),
-        ] = None,
-        data_dir: Annotated[
-            Path | None, typer.Option("--data-dir", help="Data directory [env ASSISTANT_DATA_DIR].")
-        ] = None,
+        users_file: UsersFile = None,
+        data_dir: DataDir = None,
     ) -> None:
         """Start the web app. Other addresses than 127.0.0.1 need a login.
 
@@ -49,13 +42,8 @@ def register(app: typer.Typer) -> None:
                 help="Asked for when not given.",
             ),
         ],
-        users_file: Annotated[
-            Path | None,
-            typer.Option("--users-file", help="Login file [default <data dir>/users.txt]."),
-        ] = None,
-        data_dir: Annotated[
-            Path | None, typer.Option("--data-dir", help="Data directory [env ASSISTANT_DATA_DIR].")
-        ] = None,
+        users_file: UsersFile = None,
+        data_dir: DataDir = None,
     ) -> None:
         """Add a web login (or change its password); stores a salted scrypt hash only.
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from core.normalize import normalize
+from assistant.generation.citations import CITATION_RE, LEADING_CITATIONS_RE, citation_numbers
+from core.normalize import char_bigrams, normalize
 from evals.metrics.retrieval import Fact, fact_alternatives, fact_present
 
 # The one list of phrases that mark "the sources do not say". Matched after normalisation.
@@ -33,11 +34,8 @@ REFUSAL_PHRASES: tuple[str, ...] = (
     "无法确定",
 )
 
-# [1], [2, 3], [1、2] — after normalisation full-width brackets/commas are already ASCII.
-_CITATION_RE = re.compile(r"\[(\d+(?:\s*[,、]\s*\d+)*)\]")
 _SENTENCE_END = "。！？!?；;\n"
 _SPLIT_RE = re.compile(f"(?<=[{re.escape(_SENTENCE_END)}])")
-_LEADING_CITATIONS_RE = re.compile(r"^(\s*(?:\[\d+(?:\s*[,、]\s*\d+)*\]\s*)+)")
 # What bigrams are taken over: letters, digits and CJK; punctuation and spaces are noise.
 _NOISE_RE = re.compile(r"[\s\W_]+")
 
@@ -51,14 +49,6 @@ def fact_coverage(answer: str, facts: Sequence[Fact]) -> float:
         return 0.0
     text = normalize(answer)
     return sum(fact_present(f, text) for f in facts) / len(facts)
-
-
-def citation_numbers(text: str) -> list[int]:
-    """Every citation number in ``text`` in order of appearance (``[1][2, 3]`` → 1, 2, 3)."""
-    numbers: list[int] = []
-    for match in _CITATION_RE.finditer(normalize(text)):
-        numbers.extend(int(n) for n in re.split(r"\s*[,、]\s*", match.group(1)))
-    return numbers
 
 
 def citation_validity(answer: str, n_passages: int) -> float | None:
@@ -83,25 +73,19 @@ def split_cited_sentences(answer: str) -> list[tuple[str, list[int]]]:
     # Move markers that open a piece back onto the previous piece.
     merged: list[str] = []
     for piece in pieces:
-        lead = _LEADING_CITATIONS_RE.match(piece)
+        lead = LEADING_CITATIONS_RE.match(piece)
         if lead and merged:
-            merged[-1] += lead.group(1)
+            merged[-1] += lead.group(0)
             piece = piece[lead.end() :]
         if piece.strip():
             merged.append(piece)
     result: list[tuple[str, list[int]]] = []
     for sentence in merged:
         numbers = citation_numbers(sentence)
-        bare = _CITATION_RE.sub("", sentence).strip()
+        bare = CITATION_RE.sub("", sentence).strip()
         if bare:
             result.append((bare, numbers))
     return result
-
-
-def char_bigrams(text: str) -> set[str]:
-    """The set of character bigrams of the normalised text, spaces and punctuation dropped."""
-    clean = _NOISE_RE.sub("", normalize(text))
-    return {clean[i : i + 2] for i in range(len(clean) - 1)}
 
 
 def bigram_overlap(sentence: str, passage: str) -> float:

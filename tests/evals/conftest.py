@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from assistant.retrieval.base import Hit
-from evals.metrics.answers import char_bigrams
+from core.normalize import char_bigrams
 
 
 class BigramHashEmbedder:

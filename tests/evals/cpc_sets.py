@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from core.normalize import normalize
+from tests.helpers import read_jsonl
 
 REPO = Path(__file__).resolve().parents[2]
 SETS = REPO / "evals" / "sets"
@@ -70,16 +71,7 @@ TIME_WORDS = re.compile(r"\d{4}|[一二三四五六七八九十]+大|五年|十�
 
 
 def _read_jsonl(name: str) -> list[dict]:
-    rows = []
-    path = SETS / name
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError as exc:
-            raise AssertionError(f"{path.name}:{number} is not JSON: {exc}") from exc
-    return rows
+    return read_jsonl(SETS / name)
 
 
 @lru_cache(maxsize=1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from functools import lru_cache
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.normalize import normalize, to_simplified
+from tests.helpers import read_jsonl
 
 REPO = Path(__file__).resolve().parents[2]
 SETS = REPO / "evals" / "sets"
@@ -38,16 +38,7 @@ DIGITS = re.compile(r"\d+(?:\.\d+)?")
 
 
 def _read_jsonl(name: str) -> list[dict]:
-    rows = []
-    path = SETS / name
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError as exc:
-            raise AssertionError(f"{path.name}:{number} is not JSON: {exc}") from exc
-    return rows
+    return read_jsonl(SETS / name)
 
 
 @lru_cache(maxsize=1)

@@ -6,7 +6,8 @@ from string import Template
 
 import pytest
 
-from prompts import PROMPTS_DIR, PromptError, render
+from core.errors import PromptError
+from prompts import PROMPTS_DIR, render
 
 VARIABLES = {
     "system": set(),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.generation.chat import FakeChatModel
 from assistant.retrieval.base import Hit
 from core.settings import Settings
+from tests.fakes import FakeChatModel
 
 
 def make_hit(

@@ -11,14 +11,12 @@ import pytest
 from pydantic import SecretStr
 
 from assistant.generation.chat import (
-    FakeChatModel,
-    LLMError,
-    LLMTimeoutError,
     OpenAIChatModel,
     make_chat_model,
 )
-from core.errors import ConfigError
+from core.errors import ConfigError, LLMError, LLMTimeoutError
 from core.settings import Settings
+from tests.fakes import FakeChatModel
 
 KEY = "sk-test-do-not-leak"
 MESSAGES = [{"role": "system", "content": "系统"}, {"role": "user", "content": "问题"}]

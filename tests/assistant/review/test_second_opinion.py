@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from assistant.generation.chat import FakeChatModel, LLMError
 from assistant.retrieval.base import Hit
 from assistant.review.checker import ReviewReport, Verdict
 from assistant.review.report import to_html
 from assistant.review.second_opinion import add_second_opinions
+from core.errors import LLMError
+from tests.fakes import FakeChatModel
 
 
 def report() -> ReviewReport:

@@ -115,6 +115,8 @@ def test_cited_answer_with_sources(page):
     assert "、" in head.locator(".source-section").inner_text()
     assert re.search(r"\.(txt|html)$", head.locator(".source-file").inner_text())
     assert page.locator("#sources mark").count() > 0
+    # the period each passage speaks of (seed 000 is the 2021 report)
+    expect(page.locator("#sources .source-period").first).to_contain_text("所述时期：")
     expect(page.locator("#download-docx")).to_be_enabled()
     page.screenshot(path=str(ARTIFACTS / "browser_answer.png"), full_page=True)
     _no_script_ran(page)
