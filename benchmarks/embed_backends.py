@@ -69,7 +69,7 @@ def scale_articles(first: int, count: int) -> list[tuple[str, str, str]]:
 
 def chunk_texts(docs: list[tuple[str, str]]) -> list[str]:
     """The embed texts ingest makes of (name, text) documents (``chunk_tokens=320``)."""
-    from index.documents import build_document, prepare
+    from index.prepare import build_document, prepare
 
     texts = []
     for name, text in docs:
@@ -108,8 +108,8 @@ def queries() -> list[str]:
 
 def make_backend(name: str, models_dir: Path, threads: int, batch_size: int):
     """Load one backend, building its files under ``models_dir`` if needed."""
-    from index.embedders import onnx_export
     from index.embedders.e5_onnx import E5OnnxEmbedder
+    from index.models import onnx_export
 
     if name == "torch":
         import torch
@@ -189,7 +189,7 @@ def main() -> None:
         return
 
     from index.embedders.e5 import WindowedE5
-    from index.embedders.e5_convert import ensure_converted
+    from index.models.e5_convert import ensure_converted
 
     load_at_start = os.getloadavg()
     names = args.backends.split(",")

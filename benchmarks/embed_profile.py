@@ -77,7 +77,7 @@ def main() -> None:
     ap.add_argument("--models-dir", type=Path, default=None)
     ap.add_argument("--out", type=Path, default=REPO / "benchmarks/results/embed-profile.json")
     args = ap.parse_args()
-    from index.embedders.onnx_export import ensure_onnx
+    from index.models.onnx_export import ensure_onnx
 
     models = args.models_dir or Path(tempfile.mkdtemp(prefix="e5-profile-models-"))
     rows = {}

@@ -26,10 +26,10 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.common import machine, write_json  # noqa: E402
 from core.settings import Settings  # noqa: E402
-from index.documents import build_document, prepare  # noqa: E402
 from index.embedders import make_embedder  # noqa: E402
 from index.loaders import load_file  # noqa: E402
 from index.pipeline import ingest_paths  # noqa: E402
+from index.prepare import build_document, prepare  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 

@@ -80,8 +80,8 @@ def main() -> None:
     from nncf.quantization.advanced_parameters import AdvancedQuantizationParameters, OverflowFix
 
     from index.embedders.e5_onnx import E5OnnxEmbedder
-    from index.embedders.onnx_export import ensure_onnx
-    from index.embedders.smoothquant import calibration_feeds
+    from index.models.onnx_export import ensure_onnx
+    from index.models.smoothquant import calibration_feeds
 
     models = args.models_dir or Path(tempfile.mkdtemp(prefix="e5-ov-models-"))
     fp32_path = ensure_onnx(models, "fp32")

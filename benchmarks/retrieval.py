@@ -4,7 +4,7 @@
         [--real 10000] [--queries 100] [--runs 3] [--work /tmp/retrieval-bench] [--out benchmarks/results]
 
 Corpus: real news articles from ../shared/evaldata/scale (cleaned, chunked and jieba-tokenised
-by the project's own `index.documents.prepare`), taken in file order until each size is reached;
+by the project's own `index.prepare.prepare`), taken in file order until each size is reached;
 the smaller set is a prefix of the larger. Vectors: the first ``--real`` chunks are embedded for
 real with the default embedder (cached in ``--work``); every further chunk gets a *sampled*
 vector: a random real chunk vector plus Gaussian noise (sigma 0.5 / sqrt(384) per component),

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from core.settings import Settings
-from index.documents import Prepared, build_document, chunk_metadata, prepare
+from index.prepare import Prepared, build_document, chunk_metadata, prepare
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -1,4 +1,4 @@
-"""Recompute SmoothQuant's committed calibration maxima (``index/embedders/e5_smooth_stats.npz``).
+"""Recompute SmoothQuant's committed calibration maxima (``index/models/e5_smooth_stats.npz``).
 
     .venv/bin/python benchmarks/smooth_stats.py [--models-dir DIR]
 
@@ -20,8 +20,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from benchmarks.embed_backends import calibration_texts  # noqa: E402
 from core.settings import Settings  # noqa: E402
-from index.embedders import smoothquant  # noqa: E402
 from index.embedders.e5_onnx import E5OnnxEmbedder  # noqa: E402
+from index.models import smoothquant  # noqa: E402
 
 
 def main() -> None:

@@ -274,7 +274,7 @@ def item_record(item: ItemResult) -> dict[str, Any]:
 
 def write_run(result: RunResult, out_dir: Path, info: dict[str, Any]) -> dict[str, Any]:
     """Write items.jsonl, metrics.json, report.html and run.json; return the metrics."""
-    from evals.report import write_report
+    from evals.html_report import write_report
 
     out_dir.mkdir(parents=True, exist_ok=True)
     metrics = aggregate(result)

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from core.errors import ConfigError, LoadError, NoTextError
 from core.settings import Settings
-from index.documents import Prepared, build_document, chunk_metadata, prepare
 from index.embedders.base import Embedder
-from index.report import FileOutcome, IngestReport
+from index.ingest_report import FileOutcome, IngestReport
+from index.prepare import Prepared, build_document, chunk_metadata, prepare
 from index.sources import Item, file_items, record_items
 from index.store import IndexStore, open_store
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.settings import Settings
+from index.ingest_report import FileOutcome, IngestReport
 from index.loaders import load_file, too_large
-from index.report import FileOutcome, IngestReport
 from index.types import LoadedText
 
 SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf", ".doc"}

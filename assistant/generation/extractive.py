@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.generation.context import neutralise
+from assistant.generation.prompt_sources import neutralise
 from assistant.generation.types import Citation
 from core.normalize import char_bigrams, normalize, to_simplified
 from index.chunking import split_sentences

@@ -21,7 +21,6 @@ from collections.abc import Iterator
 
 from assistant.generation.chat import ChatModel
 from assistant.generation.citations import check_citations
-from assistant.generation.context import fit_sources
 from assistant.generation.extractive import (
     NO_CONTENT,
     OutlineSection,
@@ -31,6 +30,7 @@ from assistant.generation.extractive import (
     select_sentences,
     strip_number,
 )
+from assistant.generation.prompt_sources import fit_sources
 from assistant.generation.types import MODES, AnswerResult, Citation, Event
 from assistant.retrieval.base import Hit, Retriever
 from core.errors import ConfigError, LLMError, LLMTimeoutError

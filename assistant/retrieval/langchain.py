@@ -26,10 +26,10 @@ def hit_to_document(hit: Hit) -> Document:
     return Document(page_content=hit.text, metadata=metadata, id=hit.chunk_id)
 
 
-class AssistantRetriever(BaseRetriever):
+class LangChainRetriever(BaseRetriever):
     """Wraps any of our retrievers (``.retrieve(query, k, filters)``).
 
-    Example: ``AssistantRetriever(retriever=build_retriever("hybrid", settings), k=4).invoke("…")``
+    Example: ``LangChainRetriever(retriever=build_retriever("hybrid", settings), k=4).invoke("…")``
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)

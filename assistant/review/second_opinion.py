@@ -7,9 +7,9 @@ It never changes a verdict: the label stays the rule-based one; the note goes to
 from __future__ import annotations
 
 from assistant.generation.chat import ChatModel
-from assistant.generation.context import neutralise
+from assistant.generation.prompt_sources import neutralise
 from assistant.review.checker import ReviewReport
-from assistant.review.report import LABEL_ZH
+from assistant.review.formats import LABEL_ZH
 from core.errors import LLMError
 from prompts import render
 

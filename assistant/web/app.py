@@ -8,11 +8,11 @@ from typing import Any
 import gradio as gr
 
 from assistant.retrieval.base import Retriever
-from assistant.review.web import build_review_tab
 from assistant.web import library, render
+from assistant.web.app_context import AppContext
 from assistant.web.chat import ALL, MODES, View, stream_answer
-from assistant.web.context import AppContext
 from assistant.web.errors import shows_errors
+from assistant.web.review_tab import build_review_tab
 from assistant.web.uploads import UPLOAD_SUFFIXES
 from core.errors import AssistantError
 from core.settings import Settings

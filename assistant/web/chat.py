@@ -23,7 +23,7 @@ from index.store import index_exists
 
 if TYPE_CHECKING:
     from assistant.generation.types import AnswerResult
-    from assistant.web.context import AppContext
+    from assistant.web.app_context import AppContext
 
 MODES = {zh: mode for mode, zh in MODE_NAMES_ZH.items()}  # the radio's labels -> modes
 ALL = "全部"

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 from assistant.export import file_name
 from assistant.web.uploads import save_uploads
-from index.report import STATUS_ZH
+from index.ingest_report import STATUS_ZH
 
 if TYPE_CHECKING:
-    from assistant.web.context import AppContext
+    from assistant.web.app_context import AppContext
     from index.store.catalog import DocumentRow
 
 OUTCOME_HEADERS = ["状态", "文件", "说明"]

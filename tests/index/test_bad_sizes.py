@@ -18,8 +18,8 @@ import pytest
 
 from core.settings import Settings
 from index.embedders.hash import HashEmbedder
+from index.ingest_report import IngestReport
 from index.pipeline import ingest_paths
-from index.report import IngestReport
 from index.sources import file_items
 
 pytestmark = pytest.mark.integration

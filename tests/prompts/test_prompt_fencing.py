@@ -7,7 +7,7 @@ from string import Template
 
 import pytest
 
-from assistant.generation.context import neutralise, render_sources
+from assistant.generation.prompt_sources import neutralise, render_sources
 from assistant.generation.types import Citation
 from assistant.retrieval.base import Hit
 from prompts import PROMPTS_DIR, render

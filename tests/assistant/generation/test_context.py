@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.generation.context import fit_sources, neutralise, render_source, trim_to_tokens
+from assistant.generation.prompt_sources import (
+    fit_sources,
+    neutralise,
+    render_source,
+    trim_to_tokens,
+)
 from assistant.generation.types import Citation
 from assistant.retrieval.base import Hit
 from index.chunking import count_tokens

@@ -15,7 +15,7 @@ import shutil
 
 import pytest
 
-from assistant.generation.context import fit_sources
+from assistant.generation.prompt_sources import fit_sources
 from assistant.generation.service import generate
 from prompts import render
 from tests.fakes import FakeChatModel

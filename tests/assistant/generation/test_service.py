@@ -7,7 +7,7 @@ import re
 import pytest
 
 from assistant.generation.citations import cited_sentences
-from assistant.generation.context import neutralise
+from assistant.generation.prompt_sources import neutralise
 from assistant.generation.service import NOTICE_NO_HITS, NOTICE_NO_LLM, NOTICE_TIMEOUT, generate
 from core.errors import ConfigError, LLMError, LLMTimeoutError
 from index.chunking import count_tokens

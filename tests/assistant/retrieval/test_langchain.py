@@ -1,11 +1,11 @@
-"""AssistantRetriever: our retrievers behind LangChain's BaseRetriever."""
+"""LangChainRetriever: our retrievers behind LangChain's BaseRetriever."""
 
 from __future__ import annotations
 
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.retrieval.base import Hit
-from assistant.retrieval.langchain import AssistantRetriever
+from assistant.retrieval.langchain import LangChainRetriever
 
 
 class Recording:
@@ -32,7 +32,7 @@ class Recording:
 
 def test_documents_carry_text_and_provenance():
     inner = Recording()
-    retriever = AssistantRetriever(retriever=inner, k=2, filters={"year": 2021})
+    retriever = LangChainRetriever(retriever=inner, k=2, filters={"year": 2021})
     assert isinstance(retriever, BaseRetriever)
     docs = retriever.invoke("在职党员有多少")
     assert inner.calls == [("在职党员有多少", 2, {"year": 2021})]
@@ -50,4 +50,4 @@ def test_documents_carry_text_and_provenance():
 
 
 def test_k_limits_the_documents():
-    assert len(AssistantRetriever(retriever=Recording(), k=1).invoke("党员")) == 1
+    assert len(LangChainRetriever(retriever=Recording(), k=1).invoke("党员")) == 1

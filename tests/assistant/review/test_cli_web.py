@@ -9,8 +9,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from assistant.review import cli as review_cli
-from assistant.review import web
+from assistant.cli import review as review_cli
+from assistant.web import review_tab as web
 from core.errors import ConfigError
 
 DRAFT = "市住建局现有在职党员458名。\n下一步，我们将继续推进“党建加”品牌建设。\n"

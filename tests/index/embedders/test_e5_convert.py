@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from core.errors import EmbeddingError
-from index.embedders.charsmap import build_precompiled_charsmap
-from index.embedders.e5_convert import (
+from index.models.charsmap import build_precompiled_charsmap
+from index.models.e5_convert import (
     dequantize_q4_0,
     ensure_converted,
     read_e5_file,

@@ -144,7 +144,7 @@ def test_top5_rankings_identical_for_chinese_questions(seed_passages, e5_embedde
 
 
 def test_conversion_is_reused_and_stamped(converted_dir, tmp_path):
-    from index.embedders.e5_convert import ensure_converted
+    from index.models.e5_convert import ensure_converted
 
     stamp = json.loads((converted_dir / "conversion.json").read_text())
     before = (converted_dir / "model.safetensors").stat().st_mtime_ns

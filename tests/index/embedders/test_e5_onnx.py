@@ -33,7 +33,7 @@ def test_missing_onnx_file_is_named(tmp_path):
 
 
 def test_unknown_variant(tmp_path):
-    from index.embedders.onnx_export import ensure_onnx
+    from index.models.onnx_export import ensure_onnx
 
     with pytest.raises(
         EmbeddingError,
@@ -96,7 +96,7 @@ def test_int8_finds_the_same_top_seed(request, variant, seed_passages, e5_embedd
 
 @pytest.mark.integration
 def test_onnx_files_are_built_once_and_share_the_model_id(_model_dir, onnx_int8, e5_embedder):
-    from index.embedders.onnx_export import FOLDER_NAME, ensure_onnx
+    from index.models.onnx_export import FOLDER_NAME, ensure_onnx
 
     folder = _model_dir / FOLDER_NAME
     before = (folder / "model-int8.onnx").stat().st_mtime_ns
@@ -111,7 +111,7 @@ def test_onnx_files_are_built_once_and_share_the_model_id(_model_dir, onnx_int8,
 def test_int8_alone_keeps_no_intermediate_graphs(tmp_path, converted_dir):
     import shutil
 
-    from index.embedders.onnx_export import FOLDER_NAME, ensure_onnx
+    from index.models.onnx_export import FOLDER_NAME, ensure_onnx
 
     shutil.copytree(converted_dir, tmp_path / converted_dir.name)
     path = ensure_onnx(tmp_path, "int8")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from core.errors import EmbeddingError
-from index.embedders import smoothquant
+from index.models import smoothquant
 from tests.index.embedders.test_e5_onnx import QUESTIONS
 
 

@@ -11,7 +11,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from assistant.cli_generate import register
+from assistant.cli.generate import register
 from core.settings import Settings
 from index.embedders.hash import HashEmbedder
 from index.pipeline import ingest_paths
@@ -23,7 +23,7 @@ SEED = "003_1639e3c3017186e5.txt"  # 市城管局 “城市好管家” 党建�
 def data_dir(tmp_path_factory):
     from pathlib import Path
 
-    seeds = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "seeds"
+    seeds = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "seeds"
     folder = tmp_path_factory.mktemp("cli_seeds")
     shutil.copy(seeds / SEED, folder / SEED)
     data = tmp_path_factory.mktemp("cli_data")

@@ -143,7 +143,7 @@ def _stamp(converted_dir: Path) -> dict:
         conversion = json.loads((converted_dir / "conversion.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         conversion = None
-    from index.embedders import smoothquant
+    from index.models import smoothquant
 
     try:
         stats = hashlib.sha256(smoothquant.STATS_FILE.read_bytes()).hexdigest()[:16]
@@ -167,7 +167,7 @@ def ensure_onnx(models_dir: Path, variant: str = "int8") -> Path:
         raise EmbeddingError(
             f"unknown ONNX variant {variant!r}; choose one of: {', '.join(VARIANTS)}"
         )
-    from index.embedders.e5_convert import ensure_converted
+    from index.models.e5_convert import ensure_converted
 
     models_dir = Path(models_dir)
     converted = ensure_converted(models_dir)
@@ -209,7 +209,7 @@ def _build(variant: str, dest: Path, converted: Path, folder: Path, work: Path) 
     elif variant == "int8":
         quantize_int8(src, dest)
     else:
-        from index.embedders import smoothquant
+        from index.models import smoothquant
 
         smoothed = work / "model-smoothed.onnx"
         smoothquant.smooth(src, smoothed, smoothquant.load_stats())

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from assistant.cli_options import DataDir, Embedder, Genre, Org, Pipeline, Year
+from assistant.cli.options import DataDir, Embedder, Genre, Org, Pipeline, Year
 from assistant.generation.types import MODES, AnswerResult, Event
 
 console = Console(highlight=False, soft_wrap=True)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from assistant.cli_options import DataDir
+from assistant.cli.options import DataDir
 from core.settings import load_settings
 
 app = typer.Typer(

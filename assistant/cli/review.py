@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from assistant.cli_options import DataDir, Embedder
-from core.errors import ConfigError
+from assistant.cli.options import DataDir, Embedder
+from assistant.review.drafts import FORMATS, read_draft
 from core.settings import load_settings
-
-FORMATS = ("html", "md", "json", "docx")
-
-
-def read_draft(path: str) -> str:
-    """The draft's text: ``-`` reads stdin; .txt/.md/.docx through the project's loaders."""
-    if path == "-":
-        return sys.stdin.read()
-    from index.loaders import load_file
-
-    suffix = Path(path).suffix.lower()
-    if suffix not in (".txt", ".md", ".docx"):
-        raise ConfigError(f"{path}: a draft must be .txt, .md or .docx (or - for stdin)")
-    return load_file(Path(path)).text
 
 
 def review(
@@ -50,7 +35,7 @@ def review(
     """
     from assistant.retrieval import build_retriever
     from assistant.retrieval.reader import IndexReader
-    from assistant.review import report as render
+    from assistant.review import formats as render
     from assistant.review.checker import review_text
     from assistant.review.terms import terms_for_reader
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import EmbeddingError
-from index.embedders.charsmap import build_precompiled_charsmap
+from index.models.charsmap import build_precompiled_charsmap
 
 FOLDER_NAME = "e5-small-st"
 # Bump when the folder's contents change, so that old builds are rebuilt.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from assistant.review import report as render
+from assistant.review import formats as render
 from assistant.review.checker import ReviewReport, review_text
 from core.errors import ConfigError
 
@@ -21,7 +21,7 @@ def draft_from(text: str | None, upload: str | None) -> str:
     if text and text.strip():
         return text
     if upload:
-        from assistant.review.cli import read_draft
+        from assistant.cli.review import read_draft
 
         return read_draft(str(Path(upload)))
     raise ConfigError("请粘贴草稿或上传 .txt / .docx 文件")

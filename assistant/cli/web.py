@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli_options import DataDir, UsersFile
+from assistant.cli.options import DataDir, UsersFile
 from core.settings import load_settings
 
 

@@ -14,10 +14,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from assistant.cli_options import DataDir, Embedder, Genre, Org, Pipeline, Year
+from assistant.cli.options import DataDir, Embedder, Genre, Org, Pipeline, Year
 from core.errors import AssistantError
 from core.settings import Settings, load_settings
-from index.report import STATUS_ZH
+from index.ingest_report import STATUS_ZH
 
 app = typer.Typer(
     help="文稿起草助手 — index past reports, search them, evaluate retrieval.",
@@ -222,10 +222,10 @@ def _mount_commands() -> None:
     (``assistant eval`` from ``evals``, which depends on this package, not the reverse)."""
     from importlib.metadata import entry_points
 
-    from assistant.cli_generate import register as register_generate
-    from assistant.cli_index import app as index_app
-    from assistant.review.cli import register as register_review
-    from assistant.web.cli import register as register_web
+    from assistant.cli.generate import register as register_generate
+    from assistant.cli.maintenance import app as index_app
+    from assistant.cli.review import register as register_review
+    from assistant.cli.web import register as register_web
 
     register_generate(app)
     register_review(app)
