@@ -25,6 +25,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from core.errors import LoadError
 
+# What a review claim is: the labels the checker and the harness score.
+Support = Literal["supported", "not_supported", "contradicted"]
+
 SetKind = Literal["qa", "summary", "review"]
 FactSpec = str | list[str]
 
@@ -76,7 +79,7 @@ class ReviewRow(BaseModel):
 
     id: str = Field(min_length=1)
     claim: str = Field(min_length=1)
-    support: Literal["supported", "not_supported", "contradicted"]
+    support: Support
     source_doc_ids: list[str] = Field(default_factory=list)
 
     @field_validator("id", mode="before")

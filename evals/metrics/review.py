@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import get_args
 
-LABELS: tuple[str, ...] = ("supported", "not_supported", "contradicted")
+from evals.sets import Support
+
+LABELS: tuple[str, ...] = get_args(Support)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ import pytest
 from core.settings import Settings
 from index.embedders.hash import HashEmbedder
 from index.pipeline import ingest_paths
-from index.store import open_store
+from index.store import CATALOG_FILE, open_store
 
 pytestmark = pytest.mark.integration
 
@@ -137,7 +137,7 @@ def test_sigkill_during_delete_then_rerun_equals_clean_build(built, tmp_path, in
         data = tmp_path / f"run{i}"
         shutil.copytree(full.data_dir, data)
         settings = Settings(data_dir=data, embedder="hash")
-        catalog = settings.index_dir / "catalog.sqlite3"
+        catalog = settings.index_dir / CATALOG_FILE
         assert catalog.exists()
         proc = subprocess.Popen(
             _delete_cmd(ids, data), env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE

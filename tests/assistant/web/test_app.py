@@ -18,6 +18,7 @@ from core.errors import StoreError
 from core.settings import Settings
 from index.embedders.hash import HashEmbedder
 from index.pipeline import ingest_paths
+from index.store import CATALOG_FILE
 
 SOURCES = [
     Citation(
@@ -52,7 +53,7 @@ def _result(text="在职党员485名[1]。", cited=(1,), extractive=True, notice
 def settings(tmp_path):
     s = Settings(data_dir=tmp_path / "data", embedder="hash")
     s.index_dir.mkdir(parents=True)
-    (s.index_dir / "catalog.sqlite3").touch()  # stream_answer only checks that an index exists
+    (s.index_dir / CATALOG_FILE).touch()  # stream_answer only checks that an index exists
     return s
 
 

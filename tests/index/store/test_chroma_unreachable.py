@@ -21,7 +21,7 @@ from core.errors import StoreError
 from core.settings import Settings
 from index.embedders.hash import HashEmbedder
 from index.pipeline import ingest_paths
-from index.store import delete_documents, open_store
+from index.store import CATALOG_FILE, delete_documents, open_store
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -45,7 +45,7 @@ def local(tmp_path_factory, shared):
 
 def _fingerprint(index_dir: Path) -> dict:
     """The catalog's rows and the bytes of every other file under the index folder."""
-    db = sqlite3.connect(f"file:{index_dir / 'catalog.sqlite3'}?mode=ro", uri=True)
+    db = sqlite3.connect(f"file:{index_dir / CATALOG_FILE}?mode=ro", uri=True)
     try:
         rows = {
             t: sorted(db.execute(f"SELECT * FROM {t}").fetchall())
@@ -56,7 +56,7 @@ def _fingerprint(index_dir: Path) -> dict:
     files = {
         str(p.relative_to(index_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(index_dir.rglob("*"))
-        if p.is_file() and not p.name.startswith(("catalog.sqlite3", "write.lock"))
+        if p.is_file() and not p.name.startswith((CATALOG_FILE, "write.lock"))
     }
     return {"rows": rows, "files": files}
 
@@ -109,7 +109,7 @@ def test_fresh_data_dir_gets_no_half_made_index(tmp_path, shared):
     settings = Settings(data_dir=tmp_path / "fresh", embedder="hash", chroma_url=_dead_url())
     with pytest.raises(StoreError, match="unreachable"):
         ingest_paths([shared / "corpus" / "seeds"], settings, embedder=HashEmbedder())
-    assert not (settings.index_dir / "catalog.sqlite3").exists()
+    assert not (settings.index_dir / CATALOG_FILE).exists()
 
 
 def test_cli_prints_one_line_and_exits_1(local, tmp_path):
