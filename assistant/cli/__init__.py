@@ -75,22 +75,44 @@ def ingest(
 
     table = Table(title=f"入库结果 ({settings.index_dir})")
     for col in ("状态", "文件", "说明"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")  # wrapped, never cut with …
     for o in report.outcomes:
         if o.status == "unchanged":
             continue
         note = o.reason
         if o.status == "indexed":
             note = "; ".join(filter(None, [f"{o.n_chunks} 段", o.reason, *o.warnings]))
-        table.add_row(STATUS_ZH[o.status], o.key, note)
+        table.add_row(STATUS_ZH[o.status], shown_path(o.key, paths), note)
     if table.row_count:
         console.print(table)
+    # Every failure once more as one whole line (a pipe or an 80-column CI log keeps it all).
+    for o in report.failed:
+        console.print(
+            f"失败: {shown_path(o.key, paths)}: {o.reason}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     counts = report.counts()
     console.print("  ".join(f"{STATUS_ZH[s]} {n}" for s, n in counts.items()))
     if report.recovered:
         console.print(f"上次中断留下的 {len(report.recovered)} 篇未完成文档已清理并重新处理。")
     if report.failed:
         raise typer.Exit(code=1)
+
+
+def shown_path(key: str, roots: list[Path]) -> str:
+    """``key`` relative to the folder it was found under (as given), control characters escaped."""
+    path = Path(key)
+    for root in roots:
+        try:
+            base = root.resolve()
+            if base.is_dir() and path.is_relative_to(base):
+                key = str(Path(root.name) / path.relative_to(base))
+                break
+        except OSError:
+            continue
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in key)
 
 
 @app.command()
@@ -166,20 +188,46 @@ def search(
 
 
 @docs_app.command("list")
-def docs_list(data_dir: DataDir = None, embedder: Embedder = None) -> None:
-    """List indexed documents with their metadata.
+def docs_list(
+    fmt: Annotated[str, typer.Option("--format", help="text | json")] = "text",
+    data_dir: DataDir = None,
+    embedder: Embedder = None,
+) -> None:
+    """List indexed documents with their metadata (``--format json`` for scripts).
 
-    Example: assistant docs list
+    Example: assistant docs list --format json
     """
+    import json
+
     from index.store import open_store
 
+    if fmt not in ("text", "json"):
+        raise typer.BadParameter("--format must be text or json", param_hint="--format")
     settings = _settings(data_dir, embedder)
     store = open_store(settings)  # the catalog only: no embedding model is loaded
     try:
+        docs = store.catalog.documents()
+        if fmt == "json":
+            rows = [
+                {
+                    "doc_id": d.doc_id,
+                    "title": d.title,
+                    "org": d.metadata.get("org"),
+                    "date": d.metadata.get("date"),
+                    "year": d.metadata.get("year"),
+                    "genre": d.metadata.get("genre"),
+                    "file": Path(d.source_path).name,
+                    "chunks": d.n_chunks,
+                    "versions": [],  # version groups are not detected yet
+                }
+                for d in docs
+            ]
+            typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
         table = Table(title=f"文档库 ({settings.index_dir})")
         for col in ("编号", "标题", "单位", "年份", "文种", "段数", "文件"):
             table.add_column(col)
-        for d in store.catalog.documents():
+        for d in docs:
             m = d.metadata
             table.add_row(
                 d.doc_id,

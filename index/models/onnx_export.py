@@ -12,7 +12,7 @@ Variants, each one file in ``models_dir / "e5-small-onnx"``:
 | ``fp32`` | ``model-fp32.onnx`` | ``torch.onnx.export`` (TorchScript exporter, opset 17) |
 | ``fused`` | ``model-fused.onnx`` | onnxruntime's BERT optimiser: Attention, SkipLayerNorm, BiasGelu |
 | ``int8`` | ``model-int8.onnx`` | ``quantize_dynamic`` of the fused graph, weights int8 per channel |
-| ``int8-smooth`` | ``model-int8-smooth.onnx`` | the fused graph smoothed (``smoothquant``), then ``quantize_dynamic`` per channel with 7-bit weights (``reduce_range``) |
+| ``int8-smooth`` | ``model-int8-smooth.onnx`` | the fused graph smoothed (``smoothquant``), then ``quantize_dynamic`` per channel: 8-bit weights on a VNNI CPU, 7-bit (``reduce_range``) elsewhere (``index.models.cpu``) |
 
 ``ensure_onnx`` builds what is missing once (torch is needed only then), writing each file
 under a temporary name and renaming it into place, so a killed build leaves nothing half made.
@@ -149,11 +149,16 @@ def _stamp(converted_dir: Path) -> dict:
         stats = hashlib.sha256(smoothquant.STATS_FILE.read_bytes()).hexdigest()[:16]
     except OSError:
         stats = None
+    from index.models.cpu import int8_weight_bits
+
     return {
         "export_version": EXPORT_VERSION,
         "opset": OPSET,
         "conversion": conversion,
         "smoothquant": {"alpha": smoothquant.ALPHA, "stats_sha256": stats},
+        # built for this CPU class: moved to another, the int8 graph is rebuilt (the index,
+        # whose vectors stay within cosine 0.995 of fp32 either way, is not)
+        "int8_weight_bits": int8_weight_bits(),
     }
 
 
@@ -212,8 +217,10 @@ def _build(variant: str, dest: Path, converted: Path, folder: Path, work: Path) 
         from index.models import smoothquant
 
         smoothed = work / "model-smoothed.onnx"
+        from index.models.cpu import int8_weight_bits
+
         smoothquant.smooth(src, smoothed, smoothquant.load_stats())
-        quantize_int8(smoothed, dest, reduce_range=True)
+        quantize_int8(smoothed, dest, reduce_range=int8_weight_bits() == 7)
         smoothed.unlink()
     return dest
 

@@ -154,7 +154,11 @@ def test_closing_date_in_the_last_lines():
     )
     meta = extract_metadata(text, "某某局党建工作总结")
     assert meta["date"] == "2023-01-22"
-    assert meta["year"] == 2023
+    assert meta["year"] == 2022  # a 工作总结 signed in January is the summary of the year before
+    dated_late = text.replace("2023年1月22日", "2023年7月2日")
+    assert extract_metadata(dated_late, "某某局党建工作总结")["year"] == 2023
+    titled = extract_metadata(text, "某某局2023年党建工作总结")
+    assert titled["year"] == 2023  # a year in the title is the year
 
 
 def test_short_dated_line_in_the_middle_of_a_long_report_is_not_its_date():

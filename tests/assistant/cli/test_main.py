@@ -104,3 +104,25 @@ def test_docs_list_and_delete_load_no_embedding_model(tmp_path, seed_reader):
     # the vectors are removed too, so chromadb (and only it) is loaded for a delete
     assert "HEAVY ['chromadb'] CODE 0" in deleted
     assert "盐城市城市管理局" not in cli("docs", "list")
+
+
+def test_ingest_report_names_every_failed_file_whole_in_a_narrow_pipe(tmp_path, shared):
+    """Through a pipe at 80 columns (CI logs), each failed file is named in full."""
+    env = {
+        **os.environ,
+        "ASSISTANT_DATA_DIR": str(tmp_path / "data"),
+        "ASSISTANT_EMBEDDER": "hash",
+        "COLUMNS": "80",
+        "PYTHONPATH": str(REPO),
+    }
+    res = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ingest", str(shared / "corpus" / "seeds"),
+         str(shared / "badinputs")],
+        env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert res.returncode == 1  # some files failed
+    failing = ["binary_as_txt.txt", "corrupt.pdf", "legacy_word.doc", "malformed_xml.docx",
+               "text_named.docx", "truncated.docx"]  # fmt: skip
+    lines = [ln for ln in res.stdout.splitlines() if ln.startswith("失败: ")]
+    assert sorted(ln.split(": ")[1] for ln in lines) == sorted(f"badinputs/{f}" for f in failing)
+    assert "…" not in "".join(lines)
