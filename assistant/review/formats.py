@@ -9,7 +9,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from assistant.retrieval.time_aware import hit_periods
 from assistant.review.checker import ReviewReport, Verdict
+from core.periods import label
 
 LABEL_ZH = {
     "supported": "有依据",
@@ -41,8 +43,11 @@ def verdict_dict(v: Verdict) -> dict[str, Any]:
         None
         if v.hit is None
         else {
-            k: getattr(v.hit, k)
-            for k in ("chunk_id", "doc_id", "title", "section_path", "source_path", "text")
+            **{
+                k: getattr(v.hit, k)
+                for k in ("chunk_id", "doc_id", "title", "section_path", "source_path", "text")
+            },
+            "period": label(hit_periods(v.hit)),  # what the source passage speaks of
         }
     )
     out["label_zh"] = LABEL_ZH[v.label]
