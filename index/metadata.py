@@ -16,6 +16,8 @@ from core.numerals import cn_int
 from core.periods import LOOK_BACK_MONTH, congress_year
 
 GENRES = ("调研报告", "工作总结", "工作汇报", "经验交流", "理论文章", "党建材料", "其他")
+# Genres written once a year about the year (or half-year) before: their 全年 is that year.
+ANNUAL_GENRES = frozenset({"工作总结", "工作汇报"})
 
 _HAN = r"\u4e00-\u9fff"
 # Suffixes that end an organisation's name; longer ones first so 委员会 wins over 委.
@@ -224,7 +226,7 @@ def extract_metadata(text: str, title: str) -> dict:
 def _looks_back(genre: str, date: dt.date | None, year: int | None, title: str, lines) -> bool:
     """An annual summary or report dated early in a year, whose year came from that date only."""
     return (
-        genre in ("工作总结", "工作汇报")
+        genre in ANNUAL_GENRES
         and date is not None
         and year == date.year
         and date.month <= LOOK_BACK_MONTH

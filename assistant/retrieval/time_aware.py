@@ -29,13 +29,13 @@ from typing import Any
 from assistant.retrieval.base import Hit, Retriever
 from core.normalize import normalize
 from core.periods import Period, TimeRef, best_overlap, label, periods_in
+from index.metadata import ANNUAL_GENRES
 
 # Not 每年/各年: 「平均每年增长多少」 asks for one figure, not a series.
 _TREND_RE = re.compile(
     r"历年|逐年|逐次|历次|历届|各年度|每一年分别|年度变化|趋势|走势|变化情况|变化过程"
 )
 _DIGITS_RE = re.compile(r"[0-9〇零一二两三四五六七八九十百千万亿]+")
-_ANNUAL_GENRES = frozenset({"工作总结", "工作汇报"})
 NEAR_COPY_NGRAM = 3
 DOCUMENT_TIME_STRENGTH = 0.5  # weight of a period inferred from the document's date alone
 MIN_DATED_SHARE = 0.5  # candidates whose document has a date or year, for period scoring
@@ -71,7 +71,7 @@ def document_periods(hit: Hit) -> list[Period]:
     the year its document reviews: the period of a passage that names none itself."""
     ref = document_time(hit)
     periods = periods_in(normalize(hit.section_path), ref) or periods_in(normalize(hit.title), ref)
-    if not periods and ref is not None and hit.metadata.get("genre") in _ANNUAL_GENRES:
+    if not periods and ref is not None and hit.metadata.get("genre") in ANNUAL_GENRES:
         periods = [Period(ref.reviewed, ref.reviewed)]
     return periods
 

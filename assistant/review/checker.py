@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from assistant.retrieval.base import Hit, Retriever
+from assistant.retrieval.time_aware import document_periods
 from assistant.review import align
 from assistant.review.facts import Fact, extract_facts, extract_quotes, extract_wenhao, facts_agree
 from assistant.review.periods import check_periods, draft_periods, source_periods
@@ -131,9 +132,13 @@ def best_window(
     best: _Window | None = None
     for hit in hits:
         about = _about(hit)
+        passage = document_periods(hit) if stated else None
         for w in _windows(hit):
             score = window_score(wanted, words, w, about)
-            if stated and check_periods(stated, source_periods(w, hit)).status == "consistent":
+            if (
+                stated
+                and check_periods(stated, source_periods(w, hit, passage)).status == "consistent"
+            ):
                 score += PERIOD_GAIN
             single = "。" not in w[:-1] and "；" not in w[:-1]
             penalty = 0.0 if single else WINDOW_GAIN

@@ -66,10 +66,15 @@ def draft_periods(claim: str, facts: list[Fact]) -> tuple[list[Period], list[Fac
     return stated, inside, masks
 
 
-def source_periods(sentence: str, hit: Hit) -> list[Period]:
-    """What a normalised source sentence speaks of (see the module docstring, step 2)."""
+def source_periods(sentence: str, hit: Hit, passage: list[Period] | None = None) -> list[Period]:
+    """What a normalised source sentence speaks of (see the module docstring, step 2).
+
+    ``passage``: ``document_periods(hit)`` when the caller already has it (one computation
+    for all the sentence windows of a passage)."""
     own = periods_in(sentence, TimeRef.of_document(hit.metadata))
-    return own or document_periods(hit)
+    if own:
+        return own
+    return passage if passage is not None else document_periods(hit)
 
 
 def _consistent(draft: Period, source: Period) -> bool:
