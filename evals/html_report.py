@@ -77,6 +77,58 @@ def confusion_png(matrix: Sequence[Sequence[int]], labels: Sequence[str], title:
     return _png(fig)
 
 
+ANSWER_METRICS = ("fact_recall", "support_rate", "citation_precision", "refusal_accuracy")
+
+
+def answers_png(answers: dict[str, Any]) -> str:
+    """The answer metrics, one group of bars per metric, one bar per generator (base64 PNG)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(7, 3.6))
+    ax = fig.subplots()
+    names = list(answers)
+    width = 0.8 / max(len(names), 1)
+    for i, name in enumerate(names):
+        values = [answers[name].get(m) or 0.0 for m in ANSWER_METRICS]
+        xs = [j + i * width for j in range(len(ANSWER_METRICS))]
+        ax.bar(xs, values, width=width, label=name)
+    ax.set_xticks([j + width * (len(names) - 1) / 2 for j in range(len(ANSWER_METRICS))])
+    ax.set_xticklabels(ANSWER_METRICS)
+    ax.set_ylim(0, 1.05)
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend()
+    return _png(fig)
+
+
+def _answers_section(metrics: dict[str, Any], records: Sequence[dict[str, Any]]) -> str:
+    answers = metrics.get("answers")
+    if not answers:
+        return ""
+    keys = [*ANSWER_METRICS, "support_rate_raw", "latency_p50_s", "first_token_p50_s", "n_items"]
+    head = "".join(f"<th>{escape(k)}</th>" for k in ["generator", *keys])
+    rows = "".join(
+        f"<tr><td>{escape(name)} ({escape(str(s.get('label', '')))})</td>"
+        + "".join(f"<td>{_fmt(s.get(k))}</td>" for k in keys)
+        + "</tr>"
+        for name, s in answers.items()
+    )
+    items = "".join(
+        f"<tr><td>{escape(str(r['generator']))}</td><td>{escape(str(r['id']))}</td>"
+        f"<td>{escape(str(r['question']))}</td><td>{escape(str(r['answer']))}</td>"
+        f"<td>{_fmt(r.get('fact_recall'))}</td><td>{_fmt(r.get('support_rate'))}</td>"
+        f"<td>{_fmt(r.get('latency_s'))}</td></tr>"
+        for r in records
+    )
+    return (
+        "<h2>Answers</h2>"
+        f"<table><tr>{head}</tr>{rows}</table>"
+        f'<img alt="answer metrics" src="data:image/png;base64,{answers_png(answers)}">'
+        "<details><summary>every answer</summary><table><tr><th>generator</th><th>id</th>"
+        "<th>question</th><th>answer</th><th>fact_recall</th><th>support_rate</th>"
+        f"<th>latency_s</th></tr>{items}</table></details>"
+    )
+
+
 def _fmt(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.3f}"
@@ -165,7 +217,10 @@ def _items_table(records: Sequence[dict[str, Any]]) -> str:
 
 
 def render_report(
-    metrics: dict[str, Any], records: Sequence[dict[str, Any]], info: dict[str, Any]
+    metrics: dict[str, Any],
+    records: Sequence[dict[str, Any]],
+    info: dict[str, Any],
+    answer_records: Sequence[dict[str, Any]] = (),
 ) -> str:
     """The whole report as one self-contained HTML page."""
     title = f"Eval: {metrics.get('set', '')} ({metrics.get('kind', '')})"
@@ -201,6 +256,7 @@ def render_report(
     if curve:
         parts.append(f'<img alt="recall@k" src="data:image/png;base64,{curve}">')
     parts.append(_review_section(metrics))
+    parts.append(_answers_section(metrics, answer_records))
     for pipeline in metrics.get("pipelines", {}):
         mine = [r for r in records if r["pipeline"] == pipeline]
         n_failed = sum(r["failed"] for r in mine)
@@ -214,7 +270,11 @@ def render_report(
 
 
 def write_report(
-    path: Path, metrics: dict[str, Any], records: Sequence[dict[str, Any]], info: dict[str, Any]
+    path: Path,
+    metrics: dict[str, Any],
+    records: Sequence[dict[str, Any]],
+    info: dict[str, Any],
+    answer_records: Sequence[dict[str, Any]] = (),
 ) -> None:
     """Write ``render_report(...)`` to ``path``."""
-    path.write_text(render_report(metrics, records, info), encoding="utf-8")
+    path.write_text(render_report(metrics, records, info, answer_records), encoding="utf-8")

@@ -272,12 +272,24 @@ def item_record(item: ItemResult) -> dict[str, Any]:
     return record
 
 
-def write_run(result: RunResult, out_dir: Path, info: dict[str, Any]) -> dict[str, Any]:
-    """Write items.jsonl, metrics.json, report.html and run.json; return the metrics."""
+def write_run(
+    result: RunResult,
+    out_dir: Path,
+    info: dict[str, Any],
+    *,
+    answers: tuple[dict[str, Any], list[dict[str, Any]]] | None = None,
+) -> dict[str, Any]:
+    """Write items.jsonl, metrics.json, report.html and run.json (and answers.jsonl when
+    ``answers`` = (summary per generator, records) is given); return the metrics."""
     from evals.html_report import write_report
 
     out_dir.mkdir(parents=True, exist_ok=True)
     metrics = aggregate(result)
+    if answers is not None:
+        metrics["answers"] = answers[0]
+        with (out_dir / "answers.jsonl").open("w", encoding="utf-8") as fh:
+            for record in answers[1]:
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
     records = [item_record(i) for i in result.items]
     with (out_dir / "items.jsonl").open("w", encoding="utf-8") as fh:
         for record in records:
@@ -288,7 +300,7 @@ def write_run(result: RunResult, out_dir: Path, info: dict[str, Any]) -> dict[st
     (out_dir / "run.json").write_text(
         json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    write_report(out_dir / "report.html", metrics, records, info)
+    write_report(out_dir / "report.html", metrics, records, info, answers[1] if answers else ())
     return metrics
 
 
@@ -309,8 +321,12 @@ def run_eval(
     answerer: Answerer | None = None,
     command: Sequence[str] | None = None,
     on_item: Callable[[str, int, int], None] | None = None,
+    generators: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Load the set, prepare the corpus, evaluate, write the run directory; return metrics.
+
+    ``generators``: also write answers with each (``evals.answers``) through the first pipeline,
+    into ``answers.jsonl`` and ``metrics["answers"]``.
 
     ``retriever_factory(prepared_corpus)`` returns ``name -> Retriever``; the default is
     ``evals.pipelines.ProjectRetrievers`` (the project's index plus naive).
@@ -348,4 +364,12 @@ def run_eval(
             "notes": list(getattr(factory, "notes", [])),
         },
     )
-    return write_run(result, Path(out_dir), info)
+    answers = None
+    if generators:
+        from evals.answers import run_answers
+
+        info["generators"] = list(generators)
+        answers = run_answers(
+            eval_set, factory(pipelines[0]), generators, settings, on_item=on_item
+        )
+    return write_run(result, Path(out_dir), info, answers=answers)

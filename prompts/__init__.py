@@ -26,6 +26,22 @@ def _template(name: str) -> Template:
     return template
 
 
+SKELETONS_DIR = PROMPTS_DIR / "skeletons"
+
+
+def skeleton_names() -> list[str]:
+    """The 文种 whose section skeletons are in ``prompts/skeletons/`` (调研报告, 工作总结 …)."""
+    return sorted(p.stem for p in SKELETONS_DIR.glob("*.txt"))
+
+
+def skeleton(genre: str) -> list[str]:
+    """The 一、-level section headings of a 文种, one per line of ``skeletons/<genre>.txt``."""
+    path = SKELETONS_DIR / f"{genre}.txt"
+    if "/" in genre or "\\" in genre or not path.is_file():
+        raise PromptError(f"没有文种“{genre}”的提纲模板；可选：{'、'.join(skeleton_names())}")
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def render(name: str, **variables: str) -> str:
     """``prompts/<name>.txt`` with every ``$variable`` replaced; strict both ways."""
     template = _template(name)

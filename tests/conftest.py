@@ -30,6 +30,10 @@ def _private_data_dir(tmp_path_factory, monkeypatch, _model_dir):
         "ASSISTANT_LLM_API_KEY",
         "ASSISTANT_CHROMA_URL",
         "ASSISTANT_EMBEDDER",
+        "ASSISTANT_GENERATOR",
+        "ASSISTANT_LOCAL_MODEL",
+        "ASSISTANT_LLM_GGUF_PATH",
+        "ASSISTANT_STRICT",
     ):
         monkeypatch.delenv(var, raising=False)
     return data

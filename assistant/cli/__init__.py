@@ -272,6 +272,7 @@ def _mount_commands() -> None:
 
     from assistant.cli.generate import register as register_generate
     from assistant.cli.maintenance import app as index_app
+    from assistant.cli.model import app as model_app
     from assistant.cli.review import register as register_review
     from assistant.cli.web import register as register_web
 
@@ -279,6 +280,7 @@ def _mount_commands() -> None:
     register_review(app)
     register_web(app)
     app.add_typer(index_app, name="index", help="Index maintenance: migrate to a Chroma server.")
+    app.add_typer(model_app, name="model", help="Local chat models: install, list, remove.")
     for plugin in entry_points(group=COMMAND_PLUGINS):
         plugin.load()(app)
 

@@ -36,9 +36,22 @@ LlmModel = Annotated[
     str | None,
     typer.Option("--llm-model", help="Model name at that endpoint [env ASSISTANT_LLM_MODEL]."),
 ]
-Extractive = Annotated[
-    bool, typer.Option("--extractive", help="Do not call a language model; quote the sources.")
+Extractive = Annotated[bool, typer.Option("--extractive", help="Same as --generator extractive.")]
+Generator = Annotated[
+    str | None,
+    typer.Option(
+        "--generator",
+        help="auto | extractive | local | endpoint [setting generator, default auto].",
+    ),
 ]
+Strict = Annotated[
+    bool | None,
+    typer.Option(
+        "--strict/--no-strict",
+        help="Remove (or correct) sentences no source supports [setting strict, default on].",
+    ),
+]
+Format = Annotated[str, typer.Option("--format", help="text | json")]
 
 
 def ask(
@@ -53,6 +66,9 @@ def ask(
     llm_base_url: LlmUrl = None,
     llm_model: LlmModel = None,
     extractive: Extractive = False,
+    generator: Generator = None,
+    strict: Strict = None,
+    fmt: Format = "text",
 ) -> None:
     """Answer a question from the indexed reports, citing each sentence with its source number.
 
@@ -68,13 +84,27 @@ def ask(
         embedder,
         llm_base_url,
         llm_model,
-        extractive,
+        "extractive" if extractive else generator,
+        strict,
+        fmt,
     )
 
 
 def draft(
     topic: Annotated[str, typer.Argument(help="The topic to summarise, advise on or outline.")],
     mode: Annotated[str, typer.Option("--mode", help="summary | suggest | outline")] = "outline",
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit", help="The drafter's own unit, the subject of the draft [setting drafter_org]."
+        ),
+    ] = None,
+    skeleton: Annotated[
+        str | None,
+        typer.Option(
+            "--skeleton", help="文种 skeleton: 调研报告 | 工作总结 | 经验交流材料 | 情况汇报."
+        ),
+    ] = None,
     k: K = None,
     pipeline: Pipeline = "hybrid",
     org: Org = None,
@@ -85,6 +115,9 @@ def draft(
     llm_base_url: LlmUrl = None,
     llm_model: LlmModel = None,
     extractive: Extractive = False,
+    generator: Generator = None,
+    strict: Strict = None,
+    fmt: Format = "text",
 ) -> None:
     """Summarise what past reports say, suggest next steps, or draft a 公文 outline, cited.
 
@@ -92,6 +125,9 @@ def draft(
     """
     if mode not in MODES or mode == "answer":
         raise typer.BadParameter(f"--mode must be summary, suggest or outline, not {mode!r}")
+    from prompts import skeleton as load_skeleton
+
+    headings = load_skeleton(skeleton) if skeleton else None
     _run(
         topic,
         mode,
@@ -102,7 +138,11 @@ def draft(
         embedder,
         llm_base_url,
         llm_model,
-        extractive,
+        "extractive" if extractive else generator,
+        strict,
+        fmt,
+        skeleton=headings,
+        drafter_org=unit,
     )
 
 
@@ -120,18 +160,39 @@ def _filters(org: str | None, year: int | None, genre: str | None) -> dict | Non
 
 
 def _run(
-    question, mode, k, pipeline, filters, data_dir, embedder, llm_base_url, llm_model, extractive
+    question,
+    mode,
+    k,
+    pipeline,
+    filters,
+    data_dir,
+    embedder,
+    llm_base_url,
+    llm_model,
+    generator,
+    strict,
+    fmt,
+    skeleton=None,
+    drafter_org=None,
 ) -> None:
-    from assistant.generation import generate, make_chat_model
+    from assistant.generation import generate, make_chat_model, verified
     from assistant.retrieval import build_retriever
     from core.settings import load_settings
 
+    if fmt not in ("text", "json"):
+        raise typer.BadParameter(f"--format must be text or json, not {fmt!r}")
     settings = load_settings(
-        data_dir=data_dir, embedder=embedder, llm_base_url=llm_base_url, llm_model=llm_model
+        data_dir=data_dir,
+        embedder=embedder,
+        llm_base_url=llm_base_url,
+        llm_model=llm_model,
+        generator=generator,
+        strict=strict,
+        drafter_org=drafter_org,
     )
-    chat = None if extractive else make_chat_model(settings)
+    chat = make_chat_model(settings)
     retriever = build_retriever(pipeline, settings)
-    result = print_events(
+    events = verified(
         generate(
             question,
             mode=mode,
@@ -140,29 +201,66 @@ def _run(
             settings=settings,
             filters=filters,
             k=k or settings.top_k,
-        )
+            skeleton=skeleton,
+        ),
+        strict=settings.strict,
     )
+    if fmt == "json":
+        from assistant.generation.formats import result_json
+
+        result = next(e.result for e in events if e.kind == "done")
+        sys.stdout.write(result_json(result) + "\n")
+        return
+    result = print_events(events, label=chat.label if chat is not None else "抽取式")
     print_sources(result)
 
 
-def print_events(events: Iterable[Event]) -> AnswerResult:
-    """Stream deltas to stdout and notices to stderr; return the final result."""
+def print_events(events: Iterable[Event], *, label: str = "") -> AnswerResult:
+    """Stream deltas to stdout and notices to stderr; return the final result.
+
+    The streamed text is the model's draft; when the verifier changed it (citations added,
+    sentences removed or corrected), the checked text is printed after it."""
     streamed = False
+    pieces: list[str] = []
     result = None
+    if label:
+        err.print(f"生成方式：{label}", markup=False)
     for event in events:
         if event.kind == "delta":
             sys.stdout.write(event.text)
             sys.stdout.flush()
+            pieces.append(event.text)
             streamed = True
         elif event.kind == "notice":
             if streamed:  # the model failed mid-answer: the extractive answer starts afresh
                 sys.stdout.write("\n")
                 streamed = False
+                pieces = []
             err.print(f"[yellow]提示:[/yellow] {event.text}", markup=True)
+        elif event.kind == "progress":
+            err.print(f"[dim]{event.text}[/dim]", markup=True)
         elif event.kind == "done":
             result = event.result
     sys.stdout.write("\n")
+    if result is not None and result.verified and result.text.strip() != "".join(pieces).strip():
+        console.rule("核对后的文本")
+        console.print(result.text, markup=False)
+    if result is not None and result.sentences:
+        print_checks(result)
     return result
+
+
+def print_checks(result: AnswerResult) -> None:
+    """One line per sentence the verifier did not find supported."""
+    from assistant.generation.verify import LABEL_ZH
+
+    flagged = [s for s in result.sentences if s.label in ("unsupported", "contradicted")]
+    for s in flagged:
+        extra = "；".join(f"来源为“{src}”" for _, _, src in s.differences if src)
+        err.print(
+            f"[{LABEL_ZH[s.label]}] {s.text.strip()}" + (f"（{extra}）" if extra else ""),
+            markup=False,
+        )
 
 
 def print_sources(result: AnswerResult) -> None:

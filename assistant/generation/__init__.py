@@ -1,21 +1,20 @@
 """The read path's second stage: answers and drafts from retrieved passages, with citations.
 
 ``generate(question, mode=..., retriever=..., chat=..., settings=...)`` streams ``Event``s;
-``make_chat_model(settings)`` gives the configured model, or ``None`` (extractive mode).
+``make_chat_model(settings, generator)`` gives the chosen model, or ``None`` (extractive mode);
+``verified(events, strict=...)`` checks every sentence of the final text against its sources.
 """
 
 from __future__ import annotations
 
-from assistant.generation.chat import (
-    ChatModel,
-    LlamaCppChatModel,
-    OpenAIChatModel,
-    make_chat_model,
-)
+from assistant.generation.chat import GENERATORS, ChatModel, OpenAIChatModel, make_chat_model
+from assistant.generation.local.llama import LlamaCppChatModel
 from assistant.generation.service import generate
 from assistant.generation.types import MODES, AnswerResult, Citation, Event
+from assistant.generation.verify import verified
 
 __all__ = [
+    "GENERATORS",
     "MODES",
     "AnswerResult",
     "ChatModel",
@@ -25,4 +24,5 @@ __all__ = [
     "OpenAIChatModel",
     "generate",
     "make_chat_model",
+    "verified",
 ]

@@ -2,7 +2,11 @@
 
 - ``OpenAIChatModel``: any OpenAI-compatible ``/v1/chat/completions`` server, streamed as
   server-sent events (DeepSeek, Qwen/DashScope, vLLM, Ollama, Xinference, llama.cpp server);
-- ``LlamaCppChatModel``: a local GGUF file through llama-cpp-python (imported lazily);
+- ``LlamaCppChatModel`` (``local/llama.py``): a local GGUF file through llama-cpp-python;
+
+``make_chat_model(settings, generator)`` picks one (``generator``: auto | extractive | local |
+endpoint). Every model has ``kind`` ("endpoint" | "local") and ``label`` (what the UI shows);
+``fallback`` is the model to use when it fails (auto: endpoint → local model), else ``None``.
 
 Every failure of a model is an ``LLMError`` (``LLMTimeoutError`` for timeouts), raised either
 when ``stream`` is called or while its iterator is consumed.
@@ -11,9 +15,7 @@ when ``stream`` is called or while its iterator is consumed.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
@@ -38,6 +40,8 @@ class OpenAIChatModel:
     The API key is sent as a bearer token and never appears in an error message.
     """
 
+    kind = "endpoint"
+
     def __init__(
         self,
         base_url: str,
@@ -50,6 +54,8 @@ class OpenAIChatModel:
     ):
         self.url = base_url.rstrip("/") + "/chat/completions"
         self.model = model
+        self.label = f"大模型服务（{model}）"
+        self.fallback: ChatModel | None = None
         self.timeout = timeout
         self.temperature = temperature
         self.max_tokens = max_tokens
@@ -157,64 +163,46 @@ class OpenAIChatModel:
         return LLMError(f"大模型服务出错 / LLM request to {self.url} failed: {detail}")
 
 
-class LlamaCppChatModel:
-    """A local GGUF model through llama-cpp-python; loaded on first use, one call at a time."""
-
-    def __init__(self, gguf_path: str | Path, *, n_ctx: int = 4096, n_threads: int | None = None):
-        self.path = Path(gguf_path)
-        if not self.path.is_file():
-            raise ConfigError(f"GGUF model file not found: {self.path} (ASSISTANT_LLM_GGUF_PATH)")
-        try:
-            import llama_cpp  # noqa: F401
-        except ImportError as exc:
-            raise ConfigError(
-                "llama-cpp-python is not installed; pip install llama-cpp-python, "
-                "or set ASSISTANT_LLM_BASE_URL to an OpenAI-compatible server"
-            ) from exc
-        self.n_ctx = n_ctx
-        self.n_threads = n_threads
-        self._llm = None
-        self._lock = threading.Lock()
-
-    def stream(self, messages: list[Message]) -> Iterator[str]:
-        """Yield the reply's text pieces as llama.cpp produces them."""
-        with self._lock:
-            try:
-                llm = self._load()
-                for chunk in llm.create_chat_completion(
-                    messages=messages, stream=True, temperature=0.2
-                ):
-                    text = chunk["choices"][0]["delta"].get("content")
-                    if text:
-                        yield text
-            except (ValueError, RuntimeError, KeyError) as exc:
-                raise LLMError(
-                    f"本地大模型出错 / llama.cpp failed on {self.path.name}: {exc}"
-                ) from exc
-
-    def _load(self):
-        if self._llm is None:
-            from llama_cpp import Llama
-
-            self._llm = Llama(
-                model_path=str(self.path), n_ctx=self.n_ctx, n_threads=self.n_threads, verbose=False
-            )
-        return self._llm
+GENERATORS = ("auto", "extractive", "local", "endpoint")
+GENERATOR_NAMES_ZH = {"extractive": "抽取式", "local": "本地模型", "endpoint": "大模型服务"}
 
 
-def make_chat_model(settings: Settings) -> ChatModel | None:
-    """The configured model: an endpoint (``llm_base_url``), a GGUF file, or ``None`` (extractive)."""
-    if settings.llm_base_url:
-        if not settings.llm_model:
-            raise ConfigError("ASSISTANT_LLM_MODEL is required when ASSISTANT_LLM_BASE_URL is set")
-        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-        return OpenAIChatModel(
-            settings.llm_base_url,
-            key,
-            settings.llm_model,
-            settings.llm_timeout,
-            max_tokens=settings.llm_max_tokens,
-        )
-    if settings.llm_gguf_path:
-        return LlamaCppChatModel(settings.llm_gguf_path)
-    return None
+def make_chat_model(settings: Settings, generator: str | None = None) -> ChatModel | None:
+    """The model for ``generator`` (default: the ``generator`` setting), ``None`` for extractive.
+
+    auto: the endpoint when ``llm_base_url`` is set (the local model, if installed, as its
+    fallback), else a local GGUF (``llm_gguf_path`` or the installed packaged model), else
+    extractive.
+    """
+    choice = generator or settings.generator
+    if choice not in GENERATORS:
+        raise ConfigError(f"未知的生成方式 {choice!r}；可选：{'、'.join(GENERATORS)}")
+    if choice == "extractive":
+        return None
+    if choice == "endpoint" or (choice == "auto" and settings.llm_base_url):
+        model = _endpoint(settings)
+        if choice == "auto":
+            model.fallback = _local(settings, required=False)
+        return model
+    return _local(settings, required=choice == "local")
+
+
+def _endpoint(settings: Settings) -> OpenAIChatModel:
+    if not settings.llm_base_url:
+        raise ConfigError("未配置大模型服务：请设置 ASSISTANT_LLM_BASE_URL（或 --llm-base-url）")
+    if not settings.llm_model:
+        raise ConfigError("ASSISTANT_LLM_MODEL is required when ASSISTANT_LLM_BASE_URL is set")
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    return OpenAIChatModel(
+        settings.llm_base_url,
+        key,
+        settings.llm_model,
+        settings.llm_timeout,
+        max_tokens=settings.llm_max_tokens,
+    )
+
+
+def _local(settings: Settings, *, required: bool) -> ChatModel | None:
+    from assistant.generation.local import local_chat_model
+
+    return local_chat_model(settings, required=required)

@@ -51,24 +51,37 @@ def neutralise(text: str) -> str:
     return _BRACKET_NUM_RE.sub(lambda m: f"〔{m.group(1)}〕", text)
 
 
-def fence_label(citation: Citation) -> str:
-    """``标题 · 章节`` of a source (section omitted when the passage has none)."""
+def fence_label(citation: Citation, *, short: bool = False) -> str:
+    """``标题 · 章节`` of a source (section omitted when the passage has none).
+
+    ``short`` (for a small model, which copies labels into its text): ``单位 · 年份 · 小节``
+    with the title only when no unit is known, cut to 20 characters."""
     hit = citation.hit
+    if short:
+        org, year = hit.metadata.get("org"), hit.metadata.get("year")
+        section = hit.section_path.split(">")[-1].strip() if hit.section_path else ""
+        head = org or (hit.title[:20] if hit.title else "")
+        parts = [p for p in (head, f"{year}年" if year else "", section[:30]) if p]
+        return " · ".join(parts) or "（无标题）"
     parts = [p for p in (hit.title, hit.section_path) if p]
     return " · ".join(parts) or "（无标题）"
 
 
-def render_source(citation: Citation, passage: str) -> str:
+def render_source(citation: Citation, passage: str, *, short: bool = False) -> str:
     """One fenced source block; ``passage`` is the (possibly trimmed) text shown."""
     n = citation.n
-    label = " ".join(neutralise(fence_label(citation)).split())
+    label = " ".join(neutralise(fence_label(citation, short=short)).split())
     return f"<<<资料 [{n}] {label}\n{neutralise(passage).strip()}\n资料 [{n}] 结束>>>"
 
 
-def render_sources(citations: list[Citation], passages: list[str] | None = None) -> str:
+def render_sources(
+    citations: list[Citation], passages: list[str] | None = None, *, short: bool = False
+) -> str:
     """All source blocks, separated by blank lines (untrimmed hit texts by default)."""
     passages = passages if passages is not None else [c.hit.text for c in citations]
-    return "\n\n".join(render_source(c, p) for c, p in zip(citations, passages, strict=True))
+    return "\n\n".join(
+        render_source(c, p, short=short) for c, p in zip(citations, passages, strict=True)
+    )
 
 
 def trim_to_tokens(text: str, max_tokens: int) -> str:
@@ -108,11 +121,18 @@ class FittedSources:
 
 
 def fit_sources(
-    citations: list[Citation], budget: int, *, min_passage_tokens: int = 48
+    citations: list[Citation],
+    budget: int,
+    *,
+    min_passage_tokens: int = 48,
+    passages: list[str] | None = None,
 ) -> FittedSources:
-    """Render as many leading ``citations`` as fit in ``budget`` tokens, passages trimmed."""
+    """Render as many leading ``citations`` as fit in ``budget`` tokens, passages trimmed.
+
+    ``passages``: the text to show for each citation (default: its whole passage)."""
     kept = list(citations)
-    passage_tokens = [count_tokens(c.hit.text.strip()) for c in kept]
+    texts = list(passages) if passages is not None else [c.hit.text for c in kept]
+    passage_tokens = [count_tokens(t.strip()) for t in texts]
     overhead = [count_tokens(render_source(c, "")) + 1 for c in kept]  # +1: the blank-line join
     # 1. drop from the end until each passage can get its minimum (or its whole self)
     while kept:
@@ -120,6 +140,7 @@ def fit_sources(
         if need <= budget:
             break
         kept.pop()
+        texts.pop()
         passage_tokens.pop()
         overhead.pop()
     room = budget - sum(overhead)
@@ -127,12 +148,12 @@ def fit_sources(
         # 2. water-filling cap
         cap = _largest_cap(passage_tokens, room)
         # 3. trim
-        passages = [trim_to_tokens(c.hit.text, cap) for c in kept]
-        text = render_sources(kept, passages)
+        shown = [trim_to_tokens(t, cap) for t in texts]
+        text = render_sources(kept, shown)
         # 4. verify on the real rendering
         excess = count_tokens(text) - budget
         if excess <= 0:
-            return FittedSources(kept, passages, text)
+            return FittedSources(kept, shown, text)
         room -= max(excess, 1)
     raise AssertionError("fit_sources did not converge")  # pragma: no cover - shrinking always ends
 

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 
 from assistant.generation.chat import ChatModel
 from assistant.generation.citations import check_citations
+from assistant.generation.evidence import fit_evidence
 from assistant.generation.extractive import (
     NO_CONTENT,
     OutlineSection,
@@ -56,8 +57,12 @@ def generate(
     filters: dict | None = None,
     k: int = 6,
     context_tokens: int | None = None,
+    skeleton: list[str] | None = None,
 ) -> Iterator[Event]:
-    """Stream an answer (``mode``: answer, summary, suggest, outline); the last event is "done"."""
+    """Stream an answer (``mode``: answer, summary, suggest, outline); the last event is "done".
+
+    ``skeleton``: the 一、 headings of a 文种 (``prompts.skeleton``); a draft (summary, suggest,
+    outline) then has exactly these sections, each written from its own retrieval."""
     if mode not in MODES:
         raise ConfigError(f"unknown generation mode {mode!r}; choose one of {', '.join(MODES)}")
     question = question.strip()
@@ -67,7 +72,11 @@ def generate(
         raise ConfigError(f"k must be at least 1, got {k}")
     budget = context_tokens or settings.llm_context_tokens
     run = _Run(question, mode, retriever, chat, filters, k, budget)
-    body = run.outline() if mode == "outline" else run.single()
+    run.evidence_budget = context_tokens or settings.llm_evidence_tokens
+    run.drafter = settings.drafter_org
+    run.skeleton = [OutlineSection(h, []) for h in skeleton] if skeleton else None
+    sectioned = mode == "outline" or (run.skeleton is not None and mode != "answer")
+    body = run.outline() if sectioned else run.single()
     yield from body
     yield run.done()
 
@@ -88,9 +97,19 @@ class _Run:
         self.parts: list[str] = []
         self.notices: list[str] = []
         self.extractive = chat is None
+        self.evidence_budget = context_tokens
+        self.query = question
+        self.skeleton: list[OutlineSection] | None = None
+        self.drafter: str | None = None
+
+    @property
+    def _evidence(self) -> bool:
+        """A local model reads the best sentences of each source, not whole passages."""
+        return getattr(self.chat, "kind", "") == "local"
 
     # -- sources -------------------------------------------------------------------------
     def _retrieve(self, query: str) -> list[Hit]:
+        self.query = query
         seen: set[str] = set()
         hits = []
         for h in self.retriever.retrieve(query, k=self.k, filters=self.filters):
@@ -111,7 +130,10 @@ class _Run:
                 known = Citation(next_n, h)
                 next_n += 1
             tentative.append(known)
-        if fit:
+        if fit and self._evidence:
+            fitted = fit_evidence(self.query, tentative, self.evidence_budget, mode=self.mode)
+            kept, block = fitted.citations, fitted.text
+        elif fit:
             fitted = fit_sources(tentative, self.budget)
             kept, block = fitted.citations, fitted.text
         else:
@@ -141,8 +163,14 @@ class _Run:
             yield self._delta(line)
 
     def _fallback(self, exc: LLMError) -> Event:
-        """The model failed: the streamed text is dropped and the extractive one follows."""
+        """The model failed: the streamed text is dropped; its fallback model (auto: endpoint →
+        local model) or else the extractive answer follows."""
         self.parts = []
+        failed = "大模型服务超时" if isinstance(exc, LLMTimeoutError) else "大模型服务出错"
+        nxt = getattr(self.chat, "fallback", None)
+        if nxt is not None:
+            self.chat = nxt
+            return self._notice(f"{failed}，已改用{nxt.label}（{exc}）")
         self.extractive = True
         self.chat = None
         if isinstance(exc, LLMTimeoutError):
@@ -150,9 +178,12 @@ class _Run:
         return self._notice(f"大模型服务出错，已改用抽取式回答（{exc}）")
 
     def _messages(self, template: str, **variables: str) -> list[dict[str, str]]:
+        user = render(template, **variables)
+        if self.drafter and self.mode != "answer":  # the drafter's own unit is the subject
+            user += render("drafter", org=self.drafter)
         return [
             {"role": "system", "content": render("system")},
-            {"role": "user", "content": render(template, **variables)},
+            {"role": "user", "content": user},
         ]
 
     def _stream_model(self, messages: list[dict[str, str]]) -> Iterator[Event]:
@@ -173,7 +204,7 @@ class _Run:
             yield self._notice(NOTICE_NO_HITS)
             yield from self._stream_text(NO_CONTENT)
             return
-        if self.chat is not None:
+        while self.chat is not None:
             try:
                 messages = self._messages(self.mode, question=self.question, sources=block)
                 yield from self._stream_model(messages)
@@ -192,7 +223,7 @@ class _Run:
             yield self._notice(NOTICE_NO_HITS)
             yield from self._stream_text(NO_CONTENT)
             return
-        if self.chat is not None:
+        while self.chat is not None:
             try:
                 yield from self._outline_with_model(block)
                 return
@@ -201,10 +232,13 @@ class _Run:
         yield from self._outline_extractive(topic_sources)
 
     def _outline_with_model(self, block: str) -> Iterator[Event]:
-        reply = "".join(
-            self.chat.stream(self._messages("outline", topic=self.question, sources=block))
-        )
-        sections = parse_outline(reply)[:MAX_OUTLINE_SECTIONS]
+        if self.skeleton is not None:
+            sections = self.skeleton
+        else:
+            reply = "".join(
+                self.chat.stream(self._messages("outline", topic=self.question, sources=block))
+            )
+            sections = parse_outline(reply)[:MAX_OUTLINE_SECTIONS]
         if not sections:
             raise LLMError(
                 "大模型未给出“一、”层次的提纲 / the model's outline has no 一、 headings"
@@ -212,6 +246,7 @@ class _Run:
         plan = outline_text(sections)
         for i, sec in enumerate(sections):
             heading = numbered_heading(i, sec.heading)
+            yield Event("progress", text=f"正在起草第 {i + 1}/{len(sections)} 部分：{sec.heading}")
             kept, sec_block, added = self._number(
                 self._retrieve(f"{self.question} {sec.heading}"), fit=True
             )
@@ -237,7 +272,7 @@ class _Run:
 
     def _outline_extractive(self, topic_sources: list[Citation]) -> Iterator[Event]:
         used: set[str] = set()
-        for i, sec in enumerate(propose_outline(topic_sources)):
+        for i, sec in enumerate(self.skeleton or propose_outline(topic_sources)):
             kept, _, added = self._number(
                 self._retrieve(f"{self.question} {sec.heading}"), fit=False
             )
@@ -288,6 +323,9 @@ class _Run:
             notices=list(self.notices),
             removed_citations=checked.removed,
             uncited_sentences=checked.uncited_sentences,
+            question=self.question,
+            generator=getattr(self.chat, "kind", "endpoint") if self.chat else "extractive",
+            generator_label=getattr(self.chat, "label", "大模型") if self.chat else "抽取式",
         )
         return Event("done", result=result)
 

@@ -27,6 +27,24 @@ class Citation:
 
 
 @dataclass
+class SentenceCheck:
+    """The verifier's finding for one sentence of a generated text.
+
+    ``label``: supported | unsupported (无依据) | contradicted (与来源不符) | not_claim;
+    ``n``: the source that supports it (or that it contradicts); ``written``: the numbers the
+    model wrote; ``differences``: (kind, text's value, source's value).
+    """
+
+    text: str
+    label: str
+    n: int | None
+    written: list[int] = field(default_factory=list)
+    reason: str = ""
+    source_text: str = ""
+    differences: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+@dataclass
 class AnswerResult:
     """A finished answer or draft, with its citations checked.
 
@@ -43,6 +61,11 @@ class AnswerResult:
     notices: list[str]  # Chinese, user-facing
     removed_citations: list[int]
     uncited_sentences: list[str]
+    question: str = ""
+    generator: str = ""  # extractive | local | endpoint (set by generate)
+    generator_label: str = ""  # what the UI shows, e.g. 本地模型（Qwen2.5-1.5B）
+    sentences: list[SentenceCheck] = field(default_factory=list)  # set by the verifier
+    verified: bool = False
 
 
 @dataclass
@@ -56,10 +79,11 @@ class Event:
       ``"delta"`` events means the model failed and the text restarts from empty (the
       extractive fallback follows): discard what was streamed so far;
     - ``"delta"``: ``text`` is the next piece of the answer;
+    - ``"progress"``: ``text`` says which section of a draft is being written (Chinese);
     - ``"done"``: always last; ``result`` holds the checked final text — show that.
     """
 
-    kind: str  # "notice" | "sources" | "delta" | "done"
+    kind: str  # "notice" | "sources" | "delta" | "progress" | "done"
     text: str = ""
     result: AnswerResult | None = None
     sources: list[Citation] = field(default_factory=list)

@@ -116,17 +116,27 @@ def _bare_numeral_backs(fact: Fact, d_text: str, s_text: str) -> bool:
 
 
 def pair_facts(
-    d_text: str, d_facts: list[Fact], s_text: str, s_facts: list[Fact], wider: list[Fact]
+    d_text: str,
+    d_facts: list[Fact],
+    s_text: str,
+    s_facts: list[Fact],
+    wider: list[Fact],
+    *,
+    by_context: bool = False,
 ) -> Pairing:
     """Pair draft facts (numbers, percentages, dates, weekdays) with the source window's.
 
     ``wider`` are the facts of the whole passage: an agreeing fact there also backs the draft,
-    but only the window's facts can contradict it.
+    but only the window's facts can contradict it. ``by_context`` (generated text, which copies
+    numbers next to the wrong noun): a draft fact goes first to the window's fact that shares
+    most context with it, so 「建成10个美丽村庄」 meets 「美丽村庄619个」, not 「10个快速路」.
     """
     kinds = ("number", "percent", "date", "weekday")
     todo = [f for f in d_facts if f.kind in kinds]
     pool = [f for f in s_facts if f.kind in kinds]
     matched, conflicts, unmatched = [], [], []
+    if by_context:
+        todo = _pair_by_context(d_text, todo, s_text, pool, matched, conflicts)
     left = []
     for d in todo:
         same = [s for s in pool if facts_agree(d, s)]
@@ -154,6 +164,36 @@ def pair_facts(
         else:
             unmatched.append(d)
     return Pairing(matched, conflicts, unmatched)
+
+
+def _pair_by_context(
+    d_text: str,
+    todo: list[Fact],
+    s_text: str,
+    pool: list[Fact],
+    matched: list[tuple[Fact, Fact]],
+    conflicts: list[tuple[Fact, Fact]],
+) -> list[Fact]:
+    """Pair each draft fact with its best-context comparable window fact (agreeing or not, when
+    that context is strong enough); return the facts left for the plain pairing."""
+    rest = []
+    for d in todo:
+        rivals = [s for s in pool if comparable(d, s) or facts_agree(d, s)]
+        scored = sorted(
+            (
+                (context_match(d_text, d, s_text, s), facts_agree(d, s), -i, s)
+                for i, s in enumerate(rivals)
+            ),
+            key=lambda t: t[:3],
+            reverse=True,
+        )
+        if scored and scored[0][0] >= MIN_CONTEXT_SHARED:
+            best = scored[0][3]
+            (matched if scored[0][1] else conflicts).append((d, best))
+            pool.remove(best)
+        else:
+            rest.append(d)
+    return rest
 
 
 def _is_name(word: str, flag: str) -> bool:

@@ -15,6 +15,7 @@ For each sentence:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +46,7 @@ SUPPORT_COVERAGE = 0.7
 CONTRADICT_COVERAGE = 0.6
 QUOTE_SIMILARITY = 0.34
 POLARITY_COVERAGE = 0.5
+_QUESTION_WORDS_RE = re.compile(r"多少|几个|几|哪些|哪|什么|怎么|如何|是否|吗|呢|？|\?")
 WINDOW_GAIN = 0.1  # a two-sentence window must add this much coverage to beat one sentence
 PERIOD_GAIN = 0.1  # a window about the draft's period is preferred by this much coverage
 
@@ -122,11 +124,17 @@ def window_score(bigrams: set[str], words: list[str], window: str, about: str) -
 
 
 def best_window(
-    claim: str, facts: list[Fact], hits: list[Hit], stated: list[Period] | None = None
+    claim: str,
+    facts: list[Fact],
+    hits: list[Hit],
+    stated: list[Period] | None = None,
+    context: str = "",
 ) -> _Window | None:
     """The source sentence (or adjacent pair) that holds most of the claim's words; with
     ``stated`` periods, one about a consistent period gains ``PERIOD_GAIN`` (of two look-alike
-    reports, the one about the draft's year)."""
+    reports, the one about the draft's year). ``context`` (normalised) counts like the title in
+    the final score, not in the choice of window: words an answer repeats from its question are
+    not claims about the sources, but they must not pick the window either."""
     wanted = align.masked_bigrams(claim, facts)
     words = align.masked_words(claim, facts)
     best: _Window | None = None
@@ -145,7 +153,7 @@ def best_window(
             if best is None or score - penalty > best.score + 1e-9:
                 best = _Window(w, hit, score - penalty)
     if best is not None:
-        best.score = window_score(wanted, words, best.text, _about(best.hit))
+        best.score = window_score(wanted, words, best.text, _about(best.hit) + context)
     return best
 
 
@@ -228,9 +236,20 @@ def _weak(f: Fact) -> bool:
 
 
 def check_sentence(
-    sentence: str, retriever: Retriever, k: int = 5, *, start: int = 0, end: int | None = None
+    sentence: str,
+    retriever: Retriever,
+    k: int = 5,
+    *,
+    start: int = 0,
+    end: int | None = None,
+    question: str = "",
+    wide: bool = True,
 ) -> Verdict:
-    """Verdict for one draft sentence against the top ``k`` passages of ``retriever``."""
+    """Verdict for one draft sentence against the top ``k`` passages of ``retriever``.
+
+    ``question``: what the sentence answers (its words count like the passage title).
+    ``wide``: a number may be backed by any retrieved passage (a draft summarises several);
+    False: only by the passage of the best window (a generated sentence cites one)."""
     end = len(sentence) + start if end is None else end
     verdict = Verdict(sentence, start, end, "not_claim")
     if not is_claim(sentence):
@@ -241,14 +260,15 @@ def check_sentence(
     stated, in_time, time_masks = draft_periods(claim, facts)
     masked = facts + time_masks  # time words are checked by period, not by word coverage
     hits = _retrieve(sentence, claim, retriever, k)
-    window = best_window(claim, masked, hits, stated)
+    context = "|" + _QUESTION_WORDS_RE.sub("", normalize(question)) if question else ""
+    window = best_window(claim, masked, hits, stated, context)
     if window is None or window.score < SUPPORT_COVERAGE:
         # Numbers pull a dense query towards other numbers: ask again without them.
         probe = _without_facts(claim, masked)
         if probe and probe != claim:
             seen = {h.chunk_id for h in hits}
             hits += [h for h in retriever.retrieve(probe, k=k) if h.chunk_id not in seen]
-            window = best_window(claim, masked, hits, stated)
+            window = best_window(claim, masked, hits, stated, context)
     if window is None:
         verdict.label, verdict.reason = "unsupported", "资料库中没有找到相关内容"
         return verdict
@@ -257,7 +277,7 @@ def check_sentence(
         window.text,
         round(window.score, 3),
     )
-    passages = [normalize(h.text) for h in hits]
+    passages = [normalize(h.text) for h in (hits if wide else [window.hit])]
     wider = [f for p in passages for f in extract_facts(p)]
     # The period the draft states is checked against the period the source speaks of (its
     # 全年/五年来 resolved against its document's date), not as a date the source must repeat.
@@ -265,7 +285,9 @@ def check_sentence(
     if timed.status == "unknown":
         in_time = [f for f in in_time if f.kind != "date"]  # dates then checked as dates
     plain = [f for f in facts if f not in in_time]
-    pairing = align.pair_facts(claim, plain, window.text, extract_facts(window.text), wider)
+    pairing = align.pair_facts(
+        claim, plain, window.text, extract_facts(window.text), wider, by_context=not wide
+    )
     q_matched, q_conflicts, q_unbacked = _compare_quotes(claim, window.text, passages)
     anchored = {d: s for d, s in _quote_anchored(claim, facts, passages).items() if s is not None}
     strong = [(d, s) for d, s in anchored.items() if not facts_agree(d, s)]

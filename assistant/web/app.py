@@ -77,8 +77,8 @@ def build_app(
         settings, generate_fn=generate_fn, retriever=retriever, embedder=embedder, chat=chat
     )
 
-    def ask(question: str, mode_label: str, org: str, year: str, genre: str):
-        for view in stream_answer(ctx, question, mode_label, org, year, genre):
+    def ask(question: str, mode_label: str, org: str, year: str, genre: str, strict: bool = True):
+        for view in stream_answer(ctx, question, mode_label, org, year, genre, strict):
             yield _view_outputs(view)
 
     @shows_errors
@@ -125,6 +125,11 @@ def build_app(
                             placeholder="例如：市住建局有多少在职党员？",
                             elem_id="question",
                         )
+                        strict = gr.Checkbox(
+                            value=settings.strict,
+                            label="严格模式：删除或更正资料不支持的句子",
+                            elem_id="strict",
+                        )
                         submit = gr.Button("提交", variant="primary", elem_id="submit")
                         label = gr.HTML(elem_id="mode-label", js_on_load=None)
                         notices = gr.Markdown(elem_id="notices")
@@ -167,7 +172,7 @@ def build_app(
                     refresh_btn = gr.Button("刷新", elem_id="refresh")
             build_review_tab(ctx)
 
-        chat_in = [question, mode, org, year, genre]
+        chat_in = [question, mode, org, year, genre, strict]
         chat_out = [answer, label, notices, sources, docx_btn, md_btn]
         submit.click(ask, chat_in, chat_out)
         question.submit(ask, chat_in, chat_out)

@@ -125,19 +125,33 @@ class AppContext:
                 self._chat_built = True
             return self._chat
 
-    def generate(self, question: str, *, mode: str, filters: dict[str, Any] | None):
-        """Stream generation events for ``question``, holding a lease on the index reader."""
+    def generate(
+        self,
+        question: str,
+        *,
+        mode: str,
+        filters: dict[str, Any] | None,
+        strict: bool | None = None,
+    ):
+        """Stream generation events for ``question``, holding a lease on the index reader; the
+        final text is checked sentence by sentence (``strict``: default the setting)."""
+        from assistant.generation.verify import verified
+
         fn = self._generate_fn
         if fn is None:
             from assistant.generation.service import generate as fn
         chat = self.chat()
+        strict = self.settings.strict if strict is None else strict
         with self.lease() as retriever:
-            yield from fn(
-                question,
-                mode=mode,
-                retriever=retriever,
-                chat=chat,
-                settings=self.settings,
-                filters=filters,
-                k=self.settings.top_k,
+            yield from verified(
+                fn(
+                    question,
+                    mode=mode,
+                    retriever=retriever,
+                    chat=chat,
+                    settings=self.settings,
+                    filters=filters,
+                    k=self.settings.top_k,
+                ),
+                strict=strict,
             )

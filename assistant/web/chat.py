@@ -97,6 +97,7 @@ def stream_answer(
     org: str | None = None,
     year: str | None = None,
     genre: str | None = None,
+    strict: bool | None = None,
 ) -> Iterator[View]:
     """One View per event (library errors become toasts: ``web.errors.shows_errors``)."""
     question = (question or "").strip()
@@ -115,7 +116,10 @@ def stream_answer(
     view = View()
     text = ""
     yield View()  # clear the previous answer and disable its downloads
-    for event in ctx.generate(question, mode=mode, filters=filters_from(org, year, genre)):
+    events = ctx.generate(
+        question, mode=mode, filters=filters_from(org, year, genre), strict=strict
+    )
+    for event in events:
         if event.kind == "sources":
             view.sources = render.sources_html(event.sources, question, asked_period=asked)
         elif event.kind == "notice":
@@ -124,6 +128,8 @@ def stream_answer(
             text = ""  # a notice after deltas means the model failed; its text is void
         elif event.kind == "delta":
             text += event.text
+        elif event.kind == "progress":
+            view.label = render.progress_html(event.text)
         elif event.kind == "done" and event.result is not None:
             result = event.result
             text = result.text

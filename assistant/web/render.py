@@ -100,11 +100,42 @@ def mode_label_html(result: AnswerResult | None) -> str:
     """A clear banner saying whether a language model wrote the text."""
     if result is None:
         return ""
+    checked = _checked_html(result)
     if result.extractive:
         return (
             f'<div class="mode-label extractive">{EXTRACTIVE_LABEL}：以下内容摘自来源原文。</div>'
+            + checked
         )
-    return '<div class="mode-label generated">由大模型生成，请对照来源核实。</div>'
+    who = html.escape(result.generator_label or "大模型", quote=False)
+    return f'<div class="mode-label generated">由{who}生成，已逐句对照来源核对。</div>' + checked
+
+
+def progress_html(text: str) -> str:
+    """Which section of a draft is being written."""
+    return f'<div class="mode-label progress">{html.escape(text, quote=False)}</div>'
+
+
+def _checked_html(result: AnswerResult) -> str:
+    """Counts of the verifier's labels, and each sentence it did not find supported."""
+    from assistant.generation.verify import LABEL_ZH
+
+    if not result.verified or not result.sentences:
+        return ""
+    counts = {k: 0 for k in ("supported", "unsupported", "contradicted")}
+    for s in result.sentences:
+        if s.label in counts:
+            counts[s.label] += 1
+    line = "，".join(f"{LABEL_ZH[k]} {v} 句" for k, v in counts.items())
+    items = "".join(
+        f'<li class="check-{s.label}">【{LABEL_ZH[s.label]}】{html.escape(s.text.strip(), quote=False)}'
+        + "".join(
+            f"（来源为“{html.escape(src, quote=False)}”）" for _, _, src in s.differences if src
+        )
+        + "</li>"
+        for s in result.sentences
+        if s.label in ("unsupported", "contradicted")
+    )
+    return f'<div class="checked">核对结果：{line}</div>' + (f"<ul>{items}</ul>" if items else "")
 
 
 def notices_markdown(notices: list[str]) -> str:
@@ -121,4 +152,8 @@ CSS = """
 .mode-label { padding: 6px 10px; border-radius: 4px; font-weight: 600; }
 .mode-label.extractive { background: #fff4e5; color: #8a4b00; border: 1px solid #f0b35a; }
 .mode-label.generated { background: #eef6ff; color: #1d4f8c; border: 1px solid #9cc3f0; }
+.mode-label.progress { background: #f4f4f4; color: #333; border: 1px solid #ccc; }
+.checked { color: #555; font-size: 0.9em; margin: 4px 0; }
+li.check-unsupported { background: #fdecea; }
+li.check-contradicted { background: #fff3cd; }
 """

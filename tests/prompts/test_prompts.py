@@ -17,6 +17,9 @@ VARIABLES = {
     "outline": {"topic", "sources"},
     "section": {"topic", "outline", "heading", "subheadings", "sources"},
     "review_second_opinion": {"sentence", "verdict", "reason", "source"},
+    "chatml_turn": {"role", "content"},
+    "chatml_reply": set(),
+    "drafter": {"org"},
 }
 
 

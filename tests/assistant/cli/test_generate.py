@@ -99,3 +99,49 @@ def test_ask_streams_from_an_llm_endpoint(app, data_dir):
     assert result.exit_code == 0, result.output
     assert "市城管局打造“城市好管家”党建品牌[1][7]。" in result.stdout
     assert "已删除不存在的引用 [7]" in result.output and "抽取式" not in result.output
+
+
+def test_ask_format_json_prints_text_generator_citations_and_sentences(app, data_dir):
+    result = invoke(
+        app,
+        data_dir,
+        "ask",
+        "城市好管家党建品牌是怎么打造的",
+        "--format",
+        "json",
+        "--generator",
+        "extractive",
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["generator"] == "extractive" and out["verified"] is True
+    assert "城市好管家" in out["text"]
+    first = out["citations"][0]
+    assert first["n"] == 1 and first["file"] == SEED and first["doc_id"] and first["title"]
+    assert out["sentences"] and {"text", "label", "n"} <= out["sentences"][0].keys()
+    cited = {c["n"] for c in out["citations"] if c["cited"]}
+    assert {s["n"] for s in out["sentences"] if s["label"] == "supported"} <= cited | {None}
+
+
+def test_draft_format_json(app, data_dir):
+    result = invoke(
+        app, data_dir, "draft", "城管系统党建品牌建设", "--mode", "summary", "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["mode"] == "summary" and out["citations"] and out["generator"] == "extractive"
+
+
+def test_generator_local_without_an_installed_model_says_how_to_install(app, data_dir):
+    from core.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="assistant model install"):
+        invoke(app, data_dir, "ask", "城市好管家", "--generator", "local")
+
+
+def test_unknown_format_is_refused(app, data_dir):
+    result = CliRunner().invoke(
+        app,
+        ["ask", "城市好管家", "--format", "xml", "--data-dir", str(data_dir), "--embedder", "hash"],
+    )
+    assert result.exit_code != 0 and "text or json" in result.output
