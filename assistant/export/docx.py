@@ -109,12 +109,12 @@ def _heading_of(line: str) -> tuple[int, str, bool] | None:
     return None
 
 
-def _add_line(doc, line: str) -> None:
+def _add_line(doc, line: str, flagged: dict[str, str] | None = None) -> None:
     heading = _heading_of(line)
     if heading is None:
         p = doc.add_paragraph()
         _indent_first_line(p)
-        _set_font(p.add_run(line), BODY_FONT, BODY_SIZE)
+        _add_body(doc, p, line, flagged or {})
         return
     level, font, bold = heading
     end = _SENTENCE_END.search(line)
@@ -130,18 +130,67 @@ def _add_line(doc, line: str) -> None:
     _set_font(p.add_run(rest), BODY_FONT, BODY_SIZE)
 
 
-def to_docx(title: str, text: str, sources: list[Citation] | None, path: Path) -> Path:
-    """Write ``text`` (one paragraph a line) under ``title`` to ``path``; returns ``path``."""
+def _add_body(doc, p, line: str, flagged: dict[str, str]) -> None:
+    """The line's runs; a sentence the verifier flagged is a run of its own with a comment."""
+    spans = sorted(
+        (line.find(sentence), sentence, note)
+        for sentence, note in flagged.items()
+        if sentence and sentence in line
+    )
+    pos = 0
+    for at, sentence, note in spans:
+        if at < pos:
+            continue
+        if at > pos:
+            _set_font(p.add_run(line[pos:at]), BODY_FONT, BODY_SIZE)
+        run = p.add_run(sentence)
+        _set_font(run, BODY_FONT, BODY_SIZE)
+        doc.add_comment(run, text=note, author="文稿起草助手", initials="核")
+        pos = at + len(sentence)
+    if pos < len(line):
+        _set_font(p.add_run(line[pos:]), BODY_FONT, BODY_SIZE)
+
+
+def flagged_sentences(checks) -> dict[str, str]:
+    """Sentence text → Word comment, for each sentence the verifier found 无依据 or 与来源不符."""
+    out = {}
+    for c in checks or []:
+        if c.label == "unsupported":
+            out[c.text.strip().rstrip("。；;")] = f"无依据：{c.reason}"
+        elif c.label == "contradicted":
+            values = "；".join(f"草稿“{d}”，来源“{src}”" for _, d, src in c.differences)
+            out[c.text.strip().rstrip("。；;")] = f"与来源不符：{values or c.reason}"
+    return out
+
+
+def to_docx(
+    title: str,
+    text: str,
+    sources: list[Citation] | None,
+    path: Path,
+    *,
+    checks=None,
+    label: str = "",
+) -> Path:
+    """Write ``text`` (one paragraph a line) under ``title`` to ``path``; returns ``path``.
+
+    ``checks``: the verifier's ``SentenceCheck``s; flagged sentences carry Word comments.
+    ``label``: who wrote it (e.g. 本地模型（Qwen2.5-1.5B）), stated under the title."""
     doc = Document()
     _setup(doc)
     if title.strip():
         p = doc.add_paragraph(style="Title")
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _set_font(p.add_run(title.strip()), TITLE_FONT, TITLE_SIZE)
+    if label:
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _set_font(p.add_run(f"（{label}）"), BODY_FONT, BODY_SIZE)
+    flagged = flagged_sentences(checks)
     for raw in text.splitlines():
         line = _clean(raw)
         if line:
-            _add_line(doc, line)
+            _add_line(doc, line, flagged)
     if sources:
         p = doc.add_paragraph(style="Heading 1")
         p.paragraph_format.space_before = LINE

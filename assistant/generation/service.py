@@ -35,7 +35,7 @@ from assistant.generation.prompt_sources import fit_sources
 from assistant.generation.types import MODES, AnswerResult, Citation, Event
 from assistant.retrieval.base import Hit, Retriever
 from core.errors import ConfigError, LLMError, LLMTimeoutError
-from core.normalize import normalize
+from core.normalize import normalize, to_simplified
 from core.settings import Settings
 from prompts import render
 
@@ -211,7 +211,11 @@ class _Run:
                 return
             except LLMError as exc:
                 yield self._fallback(exc)
-        yield from self._stream_text(extractive_answer(self.question, kept, self.mode))
+        # Material is quoted in Simplified: the draft it goes into is (the 来源 panel keeps
+        # each passage as written).
+        yield from self._stream_text(
+            to_simplified(extractive_answer(self.question, kept, self.mode))
+        )
 
     # -- outline -------------------------------------------------------------------------
     def outline(self) -> Iterator[Event]:
@@ -293,7 +297,7 @@ class _Run:
                         f"{self.question} {sec.heading}", scoped or kept, bool(scoped), 3, used
                     )
                 )
-            yield from self._stream_text("\n".join(lines) + "\n\n")
+            yield from self._stream_text(to_simplified("\n".join(lines) + "\n\n"))
 
     @staticmethod
     def _fill(

@@ -70,7 +70,14 @@ def write_exports(result: AnswerResult, title: str, mode_label: str) -> tuple[st
     short = re.sub(r"[\s?？]+", "", title)[:24]
     stem = safe_name(f"{mode_label}-{short}")
     folder = export_folder()
-    docx_path = to_docx(title, result.text, cited, folder / f"{stem}.docx")
+    label = (
+        "抽取式（资料原文摘录）"
+        if result.extractive
+        else f"{result.generator_label}生成，已逐句核对"
+    )
+    docx_path = to_docx(
+        title, result.text, cited, folder / f"{stem}.docx", checks=result.sentences, label=label
+    )
     md_path = folder / f"{stem}.md"
     md_path.write_text(to_markdown(title, result.text, cited), encoding="utf-8")
     return str(docx_path), str(md_path)

@@ -98,3 +98,33 @@ def test_sources_are_appended_as_numbered_list(document):
 def test_no_sources_no_list(tmp_path):
     doc = docx.Document(str(to_docx("题目", "正文一句。", None, tmp_path / "a.docx")))
     assert [p.text for p in doc.paragraphs] == ["题目", "正文一句。"]
+
+
+def test_flagged_sentences_carry_word_comments_and_the_generator_label(tmp_path):
+    import zipfile
+
+    from assistant.export.docx import to_docx
+    from assistant.generation.types import SentenceCheck
+
+    checks = [
+        SentenceCheck("市住建局在职党员485名。", "supported", 1),
+        SentenceCheck(
+            "该局获评全国文明单位。", "unsupported", None, reason="资料库中没有找到相关内容"
+        ),
+        SentenceCheck("支部共40个。", "contradicted", 1, differences=[("number", "40个", "47个")]),
+    ]
+    text = "市住建局在职党员485名[1]。该局获评全国文明单位。支部共40个。"
+    path = to_docx(
+        "住建局党员情况",
+        text,
+        [],
+        tmp_path / "a.docx",
+        checks=checks,
+        label="本地模型（Qwen2.5-1.5B）生成",
+    )
+    with zipfile.ZipFile(path) as z:
+        comments = z.read("word/comments.xml").decode()
+        body = z.read("word/document.xml").decode()
+    assert "无依据" in comments and "草稿“40个”，来源“47个”" in comments
+    assert "485名" not in comments
+    assert "本地模型（Qwen2.5-1.5B）生成" in body

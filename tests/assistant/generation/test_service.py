@@ -10,6 +10,7 @@ from assistant.generation.citations import cited_sentences
 from assistant.generation.prompt_sources import neutralise
 from assistant.generation.service import NOTICE_NO_HITS, NOTICE_NO_LLM, NOTICE_TIMEOUT, generate
 from core.errors import ConfigError, LLMError, LLMTimeoutError
+from core.normalize import to_simplified
 from index.chunking import count_tokens
 
 
@@ -147,7 +148,8 @@ def test_extractive_sentences_are_verbatim_and_cited(seed_reader, settings, mode
     for sentence, numbers in sentences:
         assert numbers and all(n in by_n for n in numbers), sentence
         quoted = sentence.removeprefix("建议借鉴：")
-        assert any(quoted in neutralise(by_n[n].text) for n in numbers), sentence
+        # verbatim, in Simplified (the draft's script)
+        assert any(quoted in to_simplified(neutralise(by_n[n].text)) for n in numbers), sentence
     assert result.uncited_sentences == [] and result.removed_citations == []
 
 
