@@ -97,8 +97,8 @@ def _with_quotes(
     restated the question or strict mode removed what it told wrongly."""
     from assistant.generation.extractive import select_sentences
 
-    if result.mode != "answer":
-        return text, checks
+    if result.mode != "answer" or not any(c.label == "supported" for c in checks):
+        return text, checks  # a refusal stays a refusal
     shown = set(text)
     picked = [
         s

@@ -10,12 +10,13 @@ import gradio as gr
 from assistant.retrieval.base import Retriever
 from assistant.web import library, render
 from assistant.web.app_context import AppContext
-from assistant.web.chat import ALL, MODES, View, stream_answer
+from assistant.web.chat import ALL, MODES, NO_SKELETON, View, stream_answer
 from assistant.web.errors import shows_errors
 from assistant.web.review_tab import build_review_tab
 from assistant.web.uploads import UPLOAD_SUFFIXES
 from core.errors import AssistantError
 from core.settings import Settings
+from prompts import skeleton_names
 
 TITLE = "文稿起草助手"
 FONTS = (
@@ -77,8 +78,20 @@ def build_app(
         settings, generate_fn=generate_fn, retriever=retriever, embedder=embedder, chat=chat
     )
 
-    def ask(question: str, mode_label: str, org: str, year: str, genre: str, strict: bool = True):
-        for view in stream_answer(ctx, question, mode_label, org, year, genre, strict):
+    def ask(
+        question: str,
+        mode_label: str,
+        org: str,
+        year: str,
+        genre: str,
+        strict: bool = True,
+        skeleton_name: str = NO_SKELETON,
+        unit: str = "",
+    ):
+        views = stream_answer(
+            ctx, question, mode_label, org, year, genre, strict, skeleton_name, unit
+        )
+        for view in views:
             yield _view_outputs(view)
 
     @shows_errors
@@ -125,6 +138,19 @@ def build_app(
                             placeholder="例如：市住建局有多少在职党员？",
                             elem_id="question",
                         )
+                        with gr.Row():
+                            skeleton_name = gr.Dropdown(
+                                [NO_SKELETON, *skeleton_names()],
+                                value=NO_SKELETON,
+                                label="文种模板（总结、建议、提纲起草）",
+                                elem_id="skeleton",
+                            )
+                            unit = gr.Textbox(
+                                value=settings.drafter_org or "",
+                                label="本单位（起草主体）",
+                                placeholder="例如：江北区财政局",
+                                elem_id="unit",
+                            )
                         strict = gr.Checkbox(
                             value=settings.strict,
                             label="严格模式：删除或更正资料不支持的句子",
@@ -172,7 +198,7 @@ def build_app(
                     refresh_btn = gr.Button("刷新", elem_id="refresh")
             build_review_tab(ctx)
 
-        chat_in = [question, mode, org, year, genre, strict]
+        chat_in = [question, mode, org, year, genre, strict, skeleton_name, unit]
         chat_out = [answer, label, notices, sources, docx_btn, md_btn]
         submit.click(ask, chat_in, chat_out)
         question.submit(ask, chat_in, chat_out)

@@ -132,6 +132,8 @@ class AppContext:
         mode: str,
         filters: dict[str, Any] | None,
         strict: bool | None = None,
+        skeleton: list[str] | None = None,
+        drafter_org: str | None = None,
     ):
         """Stream generation events for ``question``, holding a lease on the index reader; the
         final text is checked sentence by sentence (``strict``: default the setting)."""
@@ -142,6 +144,10 @@ class AppContext:
             from assistant.generation.service import generate as fn
         chat = self.chat()
         strict = self.settings.strict if strict is None else strict
+        settings = self.settings
+        if drafter_org:
+            settings = settings.model_copy(update={"drafter_org": drafter_org})
+        extra = {"skeleton": skeleton} if skeleton else {}
         with self.lease() as retriever:
             yield from verified(
                 fn(
@@ -149,9 +155,10 @@ class AppContext:
                     mode=mode,
                     retriever=retriever,
                     chat=chat,
-                    settings=self.settings,
+                    settings=settings,
                     filters=filters,
                     k=self.settings.top_k,
+                    **extra,
                 ),
                 strict=strict,
             )

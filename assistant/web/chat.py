@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 MODES = {zh: mode for mode, zh in MODE_NAMES_ZH.items()}  # the radio's labels -> modes
 ALL = "全部"
+NO_SKELETON = "不套用"
 EMPTY_LIBRARY = "文档库还是空的：请先在「文档库」页上传报告并入库。"
 # Each answer's downloads go to a folder of their own under one folder per process; beyond
 # KEEP_EXPORTS the oldest are removed (a server running for months would otherwise fill
@@ -105,6 +106,8 @@ def stream_answer(
     year: str | None = None,
     genre: str | None = None,
     strict: bool | None = None,
+    skeleton_name: str | None = None,
+    unit: str | None = None,
 ) -> Iterator[View]:
     """One View per event (library errors become toasts: ``web.errors.shows_errors``)."""
     question = (question or "").strip()
@@ -123,8 +126,16 @@ def stream_answer(
     view = View()
     text = ""
     yield View()  # clear the previous answer and disable its downloads
+    from prompts import skeleton
+
+    headings = skeleton(skeleton_name) if skeleton_name and skeleton_name != NO_SKELETON else None
     events = ctx.generate(
-        question, mode=mode, filters=filters_from(org, year, genre), strict=strict
+        question,
+        mode=mode,
+        filters=filters_from(org, year, genre),
+        strict=strict,
+        skeleton=headings if mode != "answer" else None,
+        drafter_org=(unit or "").strip() or None,
     )
     for event in events:
         if event.kind == "sources":

@@ -107,3 +107,15 @@ def test_extractive_text_is_verified_without_quotes(party_retriever, settings):
     result = verify_result(events[-1].result, strict=True)
     assert result.verified and QUOTE_LEAD not in result.text
     assert result.sentences and all(s.label != "unsupported" for s in result.sentences)
+
+
+def test_a_refusal_is_not_followed_by_a_quote(fake, party_retriever, settings):
+    result = answer(
+        fake,
+        party_retriever,
+        settings,
+        "资料中没有相关内容。",
+        strict=True,
+        question="火星基地建了几年",
+    )
+    assert result.text == "资料中没有相关内容。"

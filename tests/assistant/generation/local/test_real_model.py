@@ -105,3 +105,32 @@ def test_endpoint_down_falls_back_to_the_local_model_with_a_notice(seed_data, ll
     assert any("已改用本地模型（Qwen2.5-1.5B）" in n for n in notices), notices
     result = events[-1].result
     assert result.generator == "local" and "485" in result.text
+
+
+def test_an_outline_follows_the_chosen_skeleton(seed_data, llm_dir):
+    from prompts import skeleton
+
+    settings = _settings(seed_data, llm_dir)
+    events = list(
+        verified(
+            generate(
+                "在职党员参与城市建设",
+                mode="outline",
+                retriever=build_retriever("bm25", settings),
+                chat=make_chat_model(settings),
+                settings=settings,
+                k=3,
+                skeleton=skeleton("调研报告"),
+            ),
+            strict=True,
+        )
+    )
+    text = events[-1].result.text
+    heads = [
+        h for h in ("一、基本情况", "二、主要做法", "三、存在问题", "四、对策建议") if h in text
+    ]
+    assert heads == ["一、基本情况", "二、主要做法", "三、存在问题", "四、对策建议"], text
+    positions = [text.index(h) for h in heads]
+    assert positions == sorted(positions)
+    assert sum(e.kind == "progress" for e in events) == 4
+    assert any(s.label == "supported" and s.n for s in events[-1].result.sentences)
