@@ -113,7 +113,15 @@ def main() -> None:
         data = args.data_dir or Path(tmp)
         if args.data_dir is None:
             subprocess.run(
-                [sys.executable, "-m", "assistant.cli", "ingest", str(SEEDS), "--data-dir", str(data)],
+                [
+                    sys.executable,
+                    "-m",
+                    "assistant.cli",
+                    "ingest",
+                    str(SEEDS),
+                    "--data-dir",
+                    str(data),
+                ],
                 check=True,
                 capture_output=True,
             )
