@@ -7,8 +7,8 @@ retrieve → generate → verify (strict as configured). Then, per row:
    ``fact_recall_model`` the same without the source sentence the verifier quotes after a
    model's answer (what the model itself wrote);
 2. ``support_rate``: share of the shown text's claim sentences the checker finds supported by
-   the numbered sources; ``support_rate_raw`` the same on the model's text before strict mode
-   removed or corrected anything (what strict mode had to fix);
+   the numbered sources; ``support_rate_raw`` the same on the model's own sentences before
+   strict mode removed or corrected anything (what strict mode had to fix);
 3. ``citation_precision``: share of cited sentences whose cited passage, alone, supports them;
 4. ``refusal`` on unanswerable rows (no relevant documents): the text says the sources are
    silent; ``refusal_accuracy`` is its mean over those rows;
@@ -27,7 +27,12 @@ from typing import Any
 
 from assistant.generation import generate, make_chat_model
 from assistant.generation.types import AnswerResult
-from assistant.generation.verify import QUOTE_LEAD, SourcesRetriever, verify_result
+from assistant.generation.verify import (
+    QUOTE_LEAD,
+    QUOTE_REASON,
+    SourcesRetriever,
+    verify_result,
+)
 from assistant.retrieval.base import Retriever
 from assistant.review.checker import check_sentence
 from evals.metrics import answers as am
@@ -97,7 +102,7 @@ def answer_record(row: QARow, name: str, chat, retriever: Retriever, settings) -
             am.fact_coverage(shown.text.split(QUOTE_LEAD)[0], facts) if answerable else None
         ),
         "support_rate": support_rate(shown),
-        "support_rate_raw": support_rate(loose),
+        "support_rate_raw": support_rate(loose, quotes=False),
         "citation_precision": citation_precision(shown),
         "refusal": None if row.relevant_doc_ids else float(am.is_refusal(shown.text)),
         "latency_s": round(latency, 3),
@@ -109,9 +114,14 @@ def answer_record(row: QARow, name: str, chat, retriever: Retriever, settings) -
     return record
 
 
-def support_rate(result: AnswerResult) -> float | None:
-    """Supported share of the claim sentences (None when the text makes no claim)."""
-    claims = [s for s in result.sentences if s.label in CLAIM_LABELS]
+def support_rate(result: AnswerResult, *, quotes: bool = True) -> float | None:
+    """Supported share of the claim sentences (None when the text makes no claim);
+    ``quotes=False`` leaves out the source sentence the verifier quoted."""
+    claims = [
+        s
+        for s in result.sentences
+        if s.label in CLAIM_LABELS and (quotes or s.reason != QUOTE_REASON)
+    ]
     if not claims:
         return None
     return sum(s.label == "supported" for s in claims) / len(claims)

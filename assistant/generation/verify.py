@@ -44,6 +44,7 @@ _LEAD_IN_RE = re.compile(
     r"(?:显示|所述|来看)?\s*[，,：:]"
 )
 QUOTE_LEAD = "资料原文："
+QUOTE_REASON = "资料原文"  # the reason of a quoted source sentence's check
 LABEL_ZH = {
     "supported": "有依据",
     "unsupported": "无依据",
@@ -97,7 +98,8 @@ def _with_quotes(
     restated the question or strict mode removed what it told wrongly."""
     from assistant.generation.extractive import select_sentences
 
-    if result.mode != "answer" or not any(c.label == "supported" for c in checks):
+    refused = REFUSAL in text and not any(c.label == "supported" for c in checks)
+    if result.mode != "answer" or refused:
         return text, checks  # a refusal stays a refusal
     shown = set(text)
     picked = [
@@ -109,7 +111,7 @@ def _with_quotes(
         return text, checks
     quote = "".join(f"{s.text.rstrip('。；;')}[{s.n}]。" for s in picked)
     quoted = [
-        SentenceCheck(f"{s.text.rstrip('。；;')}。", "supported", s.n, [s.n], reason="资料原文")
+        SentenceCheck(f"{s.text.rstrip('。；;')}。", "supported", s.n, [s.n], reason=QUOTE_REASON)
         for s in picked
     ]
     return f"{text}\n\n{QUOTE_LEAD}{quote}", checks + quoted
