@@ -223,9 +223,10 @@ def print_events(events: Iterable[Event], *, label: str = "") -> AnswerResult:
     streamed = False
     pieces: list[str] = []
     result = None
-    if label:
-        err.print(f"生成方式：{label}", markup=False)
     for event in events:
+        if label:  # once the first event shows the generation started (no line before an error)
+            err.print(f"生成方式：{label}", markup=False)
+            label = ""
         if event.kind == "delta":
             sys.stdout.write(event.text)
             sys.stdout.flush()
