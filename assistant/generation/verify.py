@@ -29,6 +29,7 @@ from assistant.generation.types import AnswerResult, Event, SentenceCheck
 from assistant.retrieval.base import Hit
 from assistant.review.checker import check_sentence
 from assistant.review.sentences import split_draft
+from core.normalize import to_simplified
 
 _END_MARKS = "。！？；!?;…"
 _FIXABLE = {"number", "percent", "date"}
@@ -109,9 +110,16 @@ def _with_quotes(
     ][:1]
     if not picked:
         return text, checks
-    quote = "".join(f"{s.text.rstrip('。；;')}[{s.n}]。" for s in picked)
+    # Quoted in Simplified, the draft's script (the 来源 panel keeps the passage as written).
+    quote = to_simplified("".join(f"{s.text.rstrip('。；;')}[{s.n}]。" for s in picked))
     quoted = [
-        SentenceCheck(f"{s.text.rstrip('。；;')}。", "supported", s.n, [s.n], reason=QUOTE_REASON)
+        SentenceCheck(
+            to_simplified(f"{s.text.rstrip('。；;')}。"),
+            "supported",
+            s.n,
+            [s.n],
+            reason=QUOTE_REASON,
+        )
         for s in picked
     ]
     return f"{text}\n\n{QUOTE_LEAD}{quote}", checks + quoted
@@ -287,7 +295,9 @@ def _extractive_instead(result: AnswerResult, notices: list[str]) -> AnswerResul
 
     notices.append("生成的内容没有可核实的依据，以下改为资料原文摘录")
     picked = select_sentences(result.question, result.sources, mode=result.mode, limit=2)
-    quoted = "".join(f"{s.text.rstrip('。；;')}[{s.n}]。" for s in picked) or NO_CONTENT
+    quoted = to_simplified(
+        "".join(f"{s.text.rstrip('。；;')}[{s.n}]。" for s in picked) or NO_CONTENT
+    )
     text, checks, _, _ = _check_text(result, quoted, strict=False)
     return _finish(
         result,
