@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.files import file_sha256
 from core.settings import Settings
 from index.ingest_report import FileOutcome, IngestReport
 from index.loaders import load_file, too_large
@@ -24,14 +25,6 @@ class Item:
     source_id: str  # file stem or record id: the id people and eval sets use
     file_hash: str
     load: Callable[[], LoadedText] = field(repr=False)
-
-
-def _file_hash(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
@@ -76,7 +69,7 @@ def file_items(
             report.add(FileOutcome(key, "failed", reason=too_large(size, limit)))
             continue
         items.append(
-            Item(key, str(root), f.stem, _file_hash(f), lambda f=f: load_file(f, max_bytes=limit))
+            Item(key, str(root), f.stem, file_sha256(f), lambda f=f: load_file(f, max_bytes=limit))
         )
     return items, roots
 

@@ -111,7 +111,7 @@ def _with_quotes(
     if not picked:
         return text, checks
     # Quoted in Simplified, the draft's script (the 来源 panel keeps the passage as written).
-    quote = to_simplified("".join(f"{s.text.rstrip('。；;')}[{s.n}]。" for s in picked))
+    quote = _quoted(picked)
     quoted = [
         SentenceCheck(
             to_simplified(f"{s.text.rstrip('。；;')}。"),
@@ -123,6 +123,11 @@ def _with_quotes(
         for s in picked
     ]
     return f"{text}\n\n{QUOTE_LEAD}{quote}", checks + quoted
+
+
+def _quoted(picked) -> str:
+    """Source sentences as cited quotations, ``……[n]。``, in Simplified."""
+    return to_simplified("".join(f"{s.text.rstrip('。；;')}[{s.n}]。" for s in picked))
 
 
 def _finish(
@@ -295,9 +300,7 @@ def _extractive_instead(result: AnswerResult, notices: list[str]) -> AnswerResul
 
     notices.append("生成的内容没有可核实的依据，以下改为资料原文摘录")
     picked = select_sentences(result.question, result.sources, mode=result.mode, limit=2)
-    quoted = to_simplified(
-        "".join(f"{s.text.rstrip('。；;')}[{s.n}]。" for s in picked) or NO_CONTENT
-    )
+    quoted = _quoted(picked) or NO_CONTENT
     text, checks, _, _ = _check_text(result, quoted, strict=False)
     return _finish(
         result,

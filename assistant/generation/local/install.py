@@ -26,9 +26,10 @@ from pathlib import Path
 
 from assistant.generation.local.catalog import MODELS, LocalModelSpec
 from core.errors import LocalModelError
+from core.files import file_sha256
 
 MANIFEST = "manifest.json"
-_CHUNK = 8 << 20
+_CHUNK = 8 << 20  # bytes per read while reassembling
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
@@ -52,15 +53,6 @@ def licence_path(spec: LocalModelSpec, models_dir: Path) -> Path:
     return model_path(spec, models_dir).with_suffix(".LICENCE.txt")
 
 
-def sha256_of(path: Path) -> str:
-    """Hex sha256 of a file, read in 8 MiB pieces."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(_CHUNK):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def verify_file(spec: LocalModelSpec, path: Path) -> None:
     """Raise ``LocalModelError`` unless ``path`` has the pinned size and sha256."""
     if not path.is_file():
@@ -73,7 +65,7 @@ def verify_file(spec: LocalModelSpec, path: Path) -> None:
             f"{path}: 文件大小 {size:,} 字节，与固定值 {spec.size:,} 不符，拒绝加载"
             f"（请重新运行 assistant model install {spec.name}）"
         )
-    if sha256_of(path) != spec.sha256:
+    if file_sha256(path) != spec.sha256:
         raise LocalModelError(
             f"{path}: sha256 与固定值不符，拒绝加载（请重新运行 assistant model install {spec.name}）"
         )
@@ -199,14 +191,23 @@ def _write_notes(spec: LocalModelSpec, models_dir: Path, target: Path) -> None:
         "installed_at": manifest.get(spec.name, {}).get("installed_at")
         or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
-    path = Path(models_dir) / "llm" / MANIFEST
+    _write_manifest(models_dir, manifest)
+
+
+def _manifest_path(models_dir: Path) -> Path:
+    return Path(models_dir) / "llm" / MANIFEST
+
+
+def _write_manifest(models_dir: Path, manifest: dict) -> None:
+    """Replace ``manifest.json`` atomically (a crash leaves the old one or the new one)."""
+    path = _manifest_path(models_dir)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     os.replace(tmp, path)
 
 
 def _read_manifest(models_dir: Path) -> dict:
-    path = Path(models_dir) / "llm" / MANIFEST
+    path = _manifest_path(models_dir)
     if not path.is_file():
         return {}
     try:
@@ -224,8 +225,7 @@ def remove(spec: LocalModelSpec, models_dir: Path) -> bool:
     licence_path(spec, models_dir).unlink(missing_ok=True)
     manifest = _read_manifest(models_dir)
     if manifest.pop(spec.name, None) is not None:
-        path = Path(models_dir) / "llm" / MANIFEST
-        path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        _write_manifest(models_dir, manifest)
     return existed
 
 
