@@ -22,11 +22,14 @@ class LoadError(AssistantError):
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
 
+    def __reduce__(self):  # crosses the prepare worker's process boundary intact
+        return (type(self), (self.path, self.reason))
+
 
 class NoTextError(LoadError):
     """The file decoded fine but holds no text: skipped, not failed."""
 
-    def __init__(self, path: str, reason: str = "no text"):
+    def __init__(self, path: str, reason: str = "没有文字内容"):
         super().__init__(path, reason)
 
 
@@ -42,6 +45,18 @@ class StoreError(AssistantError):
     """The vector store or keyword index is unreachable or inconsistent."""
 
 
+class IndexDamagedError(StoreError):
+    """A part of the index (``part``: catalog, chroma or bm25) is damaged or disagrees with the
+    catalog; the message names the part and the command that repairs it."""
+
+    def __init__(self, part: str, message: str):
+        self.part = part
+        super().__init__(message)
+
+    def __reduce__(self):
+        return (type(self), (self.part, str(self)))
+
+
 class NotFoundError(AssistantError):
     """A document, run or file asked for does not exist."""
 
@@ -52,6 +67,10 @@ class LLMError(AssistantError):
 
 class LLMTimeoutError(LLMError):
     """The language model did not connect or answer within the configured timeout."""
+
+
+class InputError(AssistantError):
+    """What the user typed cannot be used as given (e.g. a question over the length limit)."""
 
 
 class PromptError(AssistantError):

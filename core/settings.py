@@ -53,7 +53,7 @@ def toml_path(data_dir: Path | str | None = None) -> Path | None:
         if not path.is_file():
             from core.errors import ConfigError
 
-            raise ConfigError(f"{CONFIG_ENV}={explicit}: no such file")
+            raise ConfigError(f"{CONFIG_ENV}={explicit}：设置文件不存在")
         return path
     base = Path(data_dir or os.environ.get("ASSISTANT_DATA_DIR") or default_data_dir())
     candidate = base / CONFIG_FILE
@@ -89,11 +89,20 @@ class Settings(BaseSettings):
 
     # -- chunking
     chunk_tokens: int = 320
-    chunk_overlap_sentences: int = 1
-    max_file_mb: float = 50.0
+    chunk_overlap_sentences: int = Field(1, ge=0, le=10)
+    max_file_mb: float = Field(50.0, gt=0, allow_inf_nan=False)
     # Extracted text per file: 2 million characters is ~1,300 pages of dense Chinese. Longer
     # texts (a 50 MB .txt is ~17 million) are refused before cleaning, so memory stays bounded.
     max_text_chars: int = Field(2_000_000, ge=1)
+    # A PDF with more pages is refused before its text is extracted (20,000 pages in 3 MB
+    # took 78 s and 413 MB before the text-length check); 2,000 pages is a long yearbook.
+    max_pdf_pages: int = Field(2000, ge=1)
+    # Each file is loaded, cleaned and chunked in a worker process that is stopped when it
+    # runs longer or grows larger than this: no input can hold the index lock for good.
+    prepare_timeout_s: float = Field(120.0, gt=0, allow_inf_nan=False)
+    prepare_memory_mb: int = Field(1024, ge=256)  # the worker's whole address space
+    # Symlinks inside an ingested folder are followed only when they stay inside it.
+    follow_symlinks: bool = False
 
     # -- retrieval over a series of look-alike reports
     # 「去年」「今年」「近三年」 in a question resolve against this date (default: today).
@@ -106,6 +115,9 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_model: str | None = None
     llm_timeout: float = 60.0
+    # Wall-clock cap on one whole streamed reply, in seconds: llm_timeout bounds each read,
+    # so a server sending SSE keep-alives more often than that would otherwise never end.
+    llm_total_timeout: float = Field(300.0, gt=0, allow_inf_nan=False)
     llm_gguf_path: Path | None = None
     llm_max_tokens: int | None = None  # cap on each reply (None: the server's default)
     llm_context_tokens: int = 3000  # budget for the numbered sources in a prompt
@@ -123,6 +135,9 @@ class Settings(BaseSettings):
 
     # -- retrieval for answers
     top_k: int = Field(6, ge=1, le=50)  # passages per answer (per section in outlines)
+    # Longest question or drafting request accepted (web 对话 tab and ask/draft), in characters:
+    # a megabyte pasted into the box kept a worker busy for seconds before any answer.
+    max_question_chars: int = Field(2000, ge=1, le=1_000_000)
 
     # -- web app
     users_file: Path | None = None  # name:hash lines; required to bind beyond loopback
@@ -135,21 +150,28 @@ class Settings(BaseSettings):
     @classmethod
     def _chunk_tokens_sane(cls, v: int) -> int:
         if not 32 <= v <= 2000:
-            raise ValueError("chunk_tokens must be between 32 and 2000")
+            raise ValueError("chunk_tokens 应在 32 到 2000 之间")
         return v
 
     @field_validator("embedding_concurrency")
     @classmethod
     def _concurrency_positive(cls, v: int) -> int:
         if v < 1:
-            raise ValueError("embedding_concurrency must be at least 1")
+            raise ValueError("embedding_concurrency 至少为 1")
         return v
 
     @field_validator("embed_threads")
     @classmethod
     def _threads_positive(cls, v: int | None) -> int | None:
         if v is not None and v < 1:
-            raise ValueError("embed_threads must be at least 1")
+            raise ValueError("embed_threads 至少为 1")
+        return v
+
+    @field_validator("data_dir")
+    @classmethod
+    def _data_dir_is_a_folder(cls, v: Path) -> Path:
+        if v.exists() and not v.is_dir():
+            raise ValueError(f"{v} 是文件而不是文件夹，请指定一个文件夹")
         return v
 
     @field_validator("collection")
@@ -158,7 +180,7 @@ class Settings(BaseSettings):
         import re
 
         if not re.fullmatch(r"[A-Za-z0-9._-]{3,512}", v):
-            raise ValueError("collection must be 3-512 characters of [A-Za-z0-9._-]")
+            raise ValueError("collection 应为 3 到 512 个字符，只含 A-Z a-z 0-9 . _ -")
         return v
 
     @classmethod
@@ -228,25 +250,68 @@ def _check_toml(path: Path) -> None:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the settings file ({exc})") from exc
+        raise ConfigError(f"{path}：设置文件无法读取（{exc}）") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+        raise ConfigError(f"{path}：不是有效的 TOML（{exc}）") from exc
     unknown = sorted(set(data) - set(Settings.model_fields))
     if unknown:
+        import difflib
+
+        hints = []
+        for key in unknown:
+            near = difflib.get_close_matches(key, Settings.model_fields, n=1)
+            hints.append(f"{key}（是否想写 {near[0]}？）" if near else key)
         raise ConfigError(
-            f"{path}: unknown setting(s) {', '.join(unknown)}; see README.md → Settings"
+            f"{path}：未知的设置项 {'、'.join(hints)}；可用的设置见 README.md → Settings"
         )
 
 
+_PROBLEMS = {  # pydantic error type → what is allowed, in words
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "finite_number": "应为有限的数字（不能是 nan 或 inf）",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "date_from_datetime_parsing": "应为日期，如 2024-03-01",
+    "date_parsing": "应为日期，如 2024-03-01",
+    "path_type": "应为路径",
+    "string_type": "应为文字",
+}
+_BOUNDS = {
+    "greater_than_equal": ("ge", "应不小于 {}"),
+    "greater_than": ("gt", "应大于 {}"),
+    "less_than_equal": ("le", "应不大于 {}"),
+    "less_than": ("lt", "应小于 {}"),
+}
+
+
+def _problem(err: dict) -> str:
+    """One pydantic error as what is allowed, in Chinese."""
+    kind, ctx = err["type"], err.get("ctx") or {}
+    if kind in _PROBLEMS:
+        return _PROBLEMS[kind]
+    if kind in _BOUNDS:
+        key, words = _BOUNDS[kind]
+        return words.format(ctx.get(key))
+    if kind == "literal_error":
+        return f"可选值：{ctx.get('expected')}"
+    if kind == "value_error":
+        return str(ctx.get("error") or err["msg"])
+    return err["msg"]
+
+
 def _one_line(exc: ValidationError, toml: Path | None) -> str:
-    """``ASSISTANT_CHUNK_TOKENS: Input should be a valid integer (got 'abc')`` for each error."""
+    """``设置无效：ASSISTANT_CHUNK_TOKENS 应为整数（收到 'abc'）`` for each error, in one line."""
     parts = []
     for err in exc.errors():
         field = ".".join(str(p) for p in err["loc"]) or "settings"
         where = f"ASSISTANT_{field.upper()}"
         if toml is not None:
-            where += f" (or {field} in {toml})"
+            where += f"（或 {toml} 中的 {field}）"
         got = err.get("input")
-        shown = "" if isinstance(got, dict) else f" (got {got!r})"
-        parts.append(f"{where}: {err['msg']}{shown}")
-    return "invalid settings: " + "; ".join(parts)
+        shown = "" if isinstance(got, dict) else f"（收到 {got!r}）"
+        parts.append(f"{where} {_problem(err)}{shown}")
+    return "设置无效：" + "；".join(parts)

@@ -236,3 +236,34 @@ def compare_command(
                 highlight=False,
                 markup=False,
             )
+
+
+@app.command("metadata")
+def metadata_command(
+    gold: Annotated[Path, typer.Argument(help="Gold metadata (JSONL).", metavar="GOLD")] = Path(
+        "evals/sets/metadata_gold.jsonl"
+    ),
+    split: Annotated[
+        str, typer.Option("--split", help="dev, heldout or all.", envvar="ASSISTANT_EVAL_SPLIT")
+    ] = "dev",
+) -> None:
+    """Score title/org/date/year/genre extraction against gold metadata, per field.
+
+    Example: assistant eval metadata evals/sets/metadata_gold.jsonl --split heldout
+    """
+    from evals.metadata import FIELDS, load_gold, score
+
+    try:
+        rows = [g for g in load_gold(gold) if split == "all" or g["split"] == split]
+        scores = score(rows)
+    except AssistantError as exc:
+        raise _fail(exc) from exc
+    table = Table("split", "docs", *FIELDS)
+    for name, s in scores.items():
+        table.add_row(name, str(s.total), *(f"{s.accuracy(f):.3f}" for f in FIELDS))
+    console.print(table)
+    for s in (scores.get(split) or next(iter(scores.values()), None),):
+        for miss in s.misses if s else []:
+            console.print(
+                f"  {miss.doc} {miss.field}: {miss.gold!r} → {miss.got!r}", highlight=False
+            )

@@ -16,6 +16,11 @@ STATUS_ZH = {
 }
 
 
+def same_content(other: str) -> str:
+    """The reason of a duplicate; the edges may show ``other`` relative to their folder."""
+    return f"与 {other} 内容相同"
+
+
 @dataclass
 class FileOutcome:
     """One input's fate. ``reason`` is a one-line explanation a drafter understands."""
@@ -26,6 +31,7 @@ class FileOutcome:
     doc_id: str | None = None
     n_chunks: int = 0
     warnings: list[str] = field(default_factory=list)
+    other: str | None = None  # the file a duplicate has the same content as
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -38,6 +44,7 @@ class IngestReport:
 
     outcomes: list[FileOutcome] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)  # half-written docs undone at start
+    repaired: str = ""  # what the repair before the run put back (lost vectors, BM25 files)
     chunks_embedded: int = 0
 
     def add(self, outcome: FileOutcome) -> None:

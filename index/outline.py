@@ -15,6 +15,7 @@ Rules (why each one exists is noted where it is applied):
   each next one is the previous + 1 (a whole-line heading may skip one number, which
   happens in real drafts); a ``1`` restarts the count.  So "3." out of nowhere is rejected.
 * A line ending in ， ； 、 or ：is an item of a list inside a paragraph, not a heading.
+* The title is found or derived by ``index.titles`` (a plausible file title wins).
 * Unnumbered headings: when a document has no level-1 (``一、``) heading, a short line
   without punctuation that sits between two paragraphs is a level-1 heading, provided
   there are at least two of them (a single such line is more likely a caption).
@@ -26,13 +27,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from core.normalize import ZERO_WIDTH, normalize
+from core.normalize import ZERO_WIDTH
 from core.numerals import CN_DIGITS
+from index.titles import derive_title, find_title, one_line
 from index.types import Section
 
 MAX_HEADING_CHARS = 60
 MAX_TITLE_CHARS = 60
-FALLBACK_TITLE_CHARS = 30
 UNNUMBERED_MAX_CHARS = 40
 
 
@@ -57,11 +58,6 @@ _ANY_PUNCT_RE = re.compile(r"[。！？!?；;：:，,、]")
 _PARAGRAPH_MARK_RE = re.compile(r"[。！？!?；;]")
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _STRIP = " \t\r\f\v\u3000\xa0" + ZERO_WIDTH
-# Lines of web debris that must never be taken for a title (checked on normalised text).
-_DEBRIS_RE = re.compile(
-    r"^[^:]{0,6}:|[>|@©]|https?|www\.|"
-    r"^(?:当前位置|首页|来源|发布|投稿|搜索|编辑|浏览|点击|打印|关闭|字号|分享|版权)"
-)
 _GENERIC_HINT_RE = re.compile(
     r"(?i)^(?:untitled|document\d*|无标题|新建.*文档|文档\d*|microsoft word.*|[0-9a-f_\-. ]+)$"
 )
@@ -74,6 +70,8 @@ class Outline:
 
     title: str
     sections: list[Section] = field(default_factory=list)
+    # "hint" (the file's own title), "text" (stated in the text) or "derived" (none stated).
+    title_source: str = "text"
 
 
 @dataclass
@@ -188,32 +186,13 @@ def _plausible_hint(hint: str | None) -> str | None:
     return best
 
 
-def _title_from_text(lines: list[_Line]) -> str:
-    for line in lines:
-        text = line.text
-        if not text:
-            continue
-        if _is_paragraph(text):
-            break
-        if (
-            4 <= len(text) <= MAX_TITLE_CHARS
-            and _CJK_RE.search(text)
-            and not _DEBRIS_RE.search(normalize(text))
-            and _match_heading(text) is None
-        ):
-            return text
-    texts = [ln.text for ln in lines if ln.text]
-    first = next((t for t in texts if _match_heading(t) is None), texts[0] if texts else "")
-    sentence = re.split(r"[。！？!?；;：:]", first, maxsplit=1)[0]
-    if len(sentence) > FALLBACK_TITLE_CHARS:
-        return sentence[:FALLBACK_TITLE_CHARS] + "…"
-    return sentence
-
-
 def parse_outline(text: str, title_hint: str | None = None) -> Outline:
     """Title and headings of ``text``; section offsets index into ``text`` itself."""
     lines = list(_lines(text))
-    title = _plausible_hint(title_hint) or _title_from_text(lines)
+    hint = _plausible_hint(title_hint)
+    stated = None if hint else find_title(text)
+    title = one_line(hint) if hint else stated or derive_title(text)
+    source = "hint" if hint else ("text" if stated else "derived")
     found = _numbered_sections(lines)
     if not any(level == 1 for level, _, _ in found):
         found = sorted(found + _unnumbered_sections(lines), key=lambda f: f[1].start)
@@ -221,7 +200,7 @@ def parse_outline(text: str, title_hint: str | None = None) -> Outline:
     for i, (level, line, heading) in enumerate(found):
         end = next((f[1].start for f in found[i + 1 :] if f[0] <= level), len(text))
         sections.append(Section(level=level, heading=heading, start=line.start, end=end))
-    return Outline(title=title, sections=sections)
+    return Outline(title=title, sections=sections, title_source=source)
 
 
 def section_path_for(sections: list[Section], offset: int) -> str:

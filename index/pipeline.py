@@ -1,34 +1,29 @@
 """Ingest: files or records → documents → chunks → vectors + keyword index, incrementally.
 
 One pass, three overlapping stages: the main thread hashes each input and skips the
-unchanged ones; a worker thread loads, cleans and chunks the rest; the main thread embeds
-chunks in batches and writes them. A document is written ``pending`` → vectors → ``done``
+unchanged ones; a worker process loads, cleans and chunks the rest under a watchdog
+(:mod:`index.prepare_worker`); the main thread embeds chunks in batches and writes them. A document is written ``pending`` → vectors → ``done``
 (see :mod:`index.store.catalog`), so a run killed anywhere and run again ends exactly
 where a clean build ends.
 """
 
 from __future__ import annotations
 
-import logging
-import queue
-import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from core.errors import ConfigError, LoadError, NoTextError
 from core.settings import Settings
 from index.embedders.base import Embedder
-from index.ingest_report import FileOutcome, IngestReport
-from index.prepare import Prepared, build_document, chunk_metadata, prepare
+from index.ingest_report import FileOutcome, IngestReport, same_content
+from index.prepare import Prepared, chunk_metadata
+from index.prepare_worker import prepared_items
 from index.sources import Item, file_items, record_items
 from index.store import IndexStore, open_store
 
 FLUSH_CHUNKS = 256
 
 Progress = Callable[[int, int, int], None]  # (items done, items total, chunks embedded)
-
-
-log = logging.getLogger(__name__)
 
 
 class _Writer:
@@ -84,50 +79,6 @@ class _Writer:
         del self.remaining[doc_id]
 
 
-def _prepare_worker(items: list[Item], settings: Settings, out: queue.Queue) -> None:
-    """Load, clean and chunk each item; one file's failure is that file's outcome, and the
-    end marker is always sent (a worker that died without it would leave ingest waiting)."""
-    try:
-        for item in items:
-            out.put((item, _prepare_one(item, settings)))
-    finally:
-        out.put(None)
-
-
-def _prepare_one(item: Item, settings: Settings) -> Prepared | LoadError:
-    try:
-        loaded = item.load()
-        if len(loaded.text) > settings.max_text_chars:
-            raise LoadError(
-                item.key,
-                f"text too long ({len(loaded.text):,} characters > limit "
-                f"{settings.max_text_chars:,}); split it into smaller files",
-            )
-        doc = build_document(
-            loaded.text,
-            source_path=item.key,
-            title_hint=loaded.title_hint,
-            warnings=loaded.warnings,
-        )
-        if doc is None:
-            raise NoTextError(item.key)
-        return prepare(
-            doc,
-            max_tokens=settings.chunk_tokens,
-            overlap_sentences=settings.chunk_overlap_sentences,
-        )
-    except LoadError as exc:
-        return exc
-    except OSError as exc:  # the file could not be read (permissions, I/O error, gone)
-        return LoadError(item.key, f"cannot read the file ({exc.strerror or exc})")
-    except Exception as exc:  # our own bug on this input: logged with its traceback, and
-        # reported as one, never as a damaged file; the rest of the batch goes on
-        log.exception("internal error while preparing %s", item.key)
-        return LoadError(
-            item.key, f"internal error ({type(exc).__name__}: {exc}); please report it"
-        )
-
-
 def run_ingest(
     items: list[Item],
     store: IndexStore,
@@ -156,11 +107,7 @@ def run_ingest(
     if progress:
         progress(done, total, 0)
 
-    q: queue.Queue = queue.Queue(maxsize=32)
-    worker = threading.Thread(target=_prepare_worker, args=(todo, settings, q), daemon=True)
-    worker.start()
-    while (got := q.get()) is not None:
-        item, result = got
+    for item, result in prepared_items(todo, settings):
         done += 1
         if isinstance(result, LoadError):
             status = "skipped" if isinstance(result, NoTextError) else "failed"
@@ -169,7 +116,6 @@ def run_ingest(
             _place(item, result, writer, store, report)
         if progress:
             progress(done, total, writer.embedded)
-    worker.join()
     writer.flush()
 
     seen = {item.key for item in items}
@@ -180,7 +126,9 @@ def run_ingest(
                 catalog.drop_source(key)
                 _drop_if_orphan(store, doc_id)
                 report.add(
-                    FileOutcome(key, "removed", reason="file no longer in folder", doc_id=doc_id)
+                    FileOutcome(
+                        key, "removed", reason="文件已不在文件夹中，已从库中移除", doc_id=doc_id
+                    )
                 )
     store.refresh_keyword()
     report.chunks_embedded = writer.embedded
@@ -233,7 +181,11 @@ def _place(
         else:
             report.add(
                 FileOutcome(
-                    item.key, "duplicate", reason=f"same content as {first}", doc_id=doc.doc_id
+                    item.key,
+                    "duplicate",
+                    reason=same_content(first),
+                    doc_id=doc.doc_id,
+                    other=first,
                 )
             )
         return
@@ -242,7 +194,7 @@ def _place(
         FileOutcome(
             item.key,
             "indexed",
-            reason="replaced previous version" if old_doc else "",
+            reason="已替换旧版本" if old_doc else "",
             doc_id=doc.doc_id,
             n_chunks=len(prep.chunks),
             warnings=doc.warnings,
@@ -271,20 +223,30 @@ def _ingest(
     rebuild: bool,
     progress: Progress | None,
 ) -> IngestReport:
+    from index.store.index_store import index_exists, remove_index_files, write_lock
+    from index.store.repair import repair_before_ingest
+
     embedder = embedder or _default_embedder(settings)
-    store = open_store(settings, embedder, create=True)
-    try:
-        with store.write_lock():
-            if rebuild:
+    repaired = ""
+    with write_lock(settings.index_dir):
+        if rebuild:  # by path, unopened: works when SQLite cannot read the files
+            remove_index_files(settings)
+        elif index_exists(settings):  # lost vectors or BM25 files come back first
+            fixed = repair_before_ingest(settings, embedder)
+            repaired = fixed.summary() if fixed.changed else ""
+        store = open_store(settings, embedder, create=True)
+        try:
+            if rebuild:  # a Chroma server's collection is dropped through the client
                 store.wipe()
                 store.open_vectors(embedder.model_id, embedder.dimension, create=True)
             run = run_ingest(
                 items, store, embedder, settings, prune_roots=prune_roots, progress=progress
             )
-    finally:
-        store.close()
+        finally:
+            store.close()
     # Outcomes decided before loading (missing, unsupported, too large) come first.
     run.outcomes = report.outcomes + run.outcomes
+    run.repaired = repaired
     return run
 
 

@@ -15,6 +15,7 @@ from index.clean import clean_text
 from index.metadata import extract_metadata
 from index.outline import parse_outline
 from index.store.keyword import keyword_tokens
+from index.titles import derive_title
 from index.types import Chunk, Document
 
 
@@ -45,14 +46,20 @@ def build_document(
     if not text.strip():
         return None
     outline = parse_outline(text, title_hint=title_hint)
-    metadata = extract_metadata(text, outline.title)
+    stated = "" if outline.title_source == "derived" else outline.title
+    # Lines dropped as debris still say where and when the report appeared (来源, 发布时间).
+    metadata = extract_metadata(text, stated, debris=cleaned.removed)
+    title = outline.title
+    if outline.title_source == "derived":
+        title = derive_title(text, metadata.get("org"), metadata.get("genre"))
+    metadata["title_source"] = outline.title_source
     if cleaned.author and not metadata.get("author"):
         metadata["author"] = cleaned.author
     digest = content_hash(text)
     return Document(
         doc_id="d" + digest[:24],
         source_path=source_path,
-        title=outline.title,
+        title=title,
         text=text,
         content_hash=digest,
         metadata=metadata,

@@ -36,3 +36,44 @@ class FakeChatModel:
                 yield chunk
 
         return pieces()
+
+
+# -- inputs that misbehave inside the prepare worker process (index.prepare_worker); defined
+# here because the worker imports them by module name
+from index.sources import Item  # noqa: E402
+from index.types import LoadedText  # noqa: E402
+
+
+class HangingItem(Item):
+    """A file whose loading never ends (a parser caught in a loop)."""
+
+    def load(self) -> LoadedText:
+        import time
+
+        while True:
+            time.sleep(0.05)
+
+
+class GreedyItem(Item):
+    """A file whose loading allocates without bound (a decompression bomb)."""
+
+    def load(self) -> LoadedText:
+        hoard = []
+        while True:
+            hoard.append(bytearray(64 * 2**20))
+
+
+class CrashingItem(Item):
+    """A file that crashes the process loading it (a fault in a C extension)."""
+
+    def load(self) -> LoadedText:
+        import os
+
+        os._exit(3)
+
+
+class BuggyItem(Item):
+    """A file that hits a bug of ours (an exception no loader declares)."""
+
+    def load(self) -> LoadedText:
+        return {}["missing"]

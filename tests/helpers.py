@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 
@@ -17,3 +20,26 @@ def read_jsonl(path: Path) -> list[dict]:
         except json.JSONDecodeError as exc:
             raise AssertionError(f"{path.name}:{number} is not JSON: {exc}") from exc
     return rows
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: str, data_dir: Path, **env_extra: str) -> subprocess.CompletedProcess:
+    """``python -m assistant.cli ARGS`` as a user runs it: a real subprocess, the hash
+    embedder, a wide terminal unless the test says otherwise."""
+    env = {
+        **os.environ,
+        "ASSISTANT_DATA_DIR": str(data_dir),
+        "ASSISTANT_EMBEDDER": "hash",
+        "COLUMNS": "200",
+        "PYTHONPATH": str(REPO),
+        **env_extra,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )

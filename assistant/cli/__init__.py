@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from assistant.cli.options import DataDir, Embedder, Genre, Org, Pipeline, Year
 from core.errors import AssistantError
@@ -27,8 +28,18 @@ app = typer.Typer(
 )
 docs_app = typer.Typer(help="List and delete indexed documents.", no_args_is_help=True)
 app.add_typer(docs_app, name="docs")
-console = Console()
-err = Console(stderr=True)
+# Emoji codes off: ":x:" in a passage is text, not ❌. Data always goes in as Text or with
+# markup=False, so brackets in a file name are never read as markup.
+console = Console(emoji=False)
+err = Console(stderr=True, emoji=False)
+
+
+def printable(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` with control characters (ANSI escapes included) shown as ``\\x1b`` etc."""
+    return "".join(
+        ch if ch.isprintable() or (keep_newlines and ch in "\n\t") else ascii(ch)[1:-1]
+        for ch in text
+    )
 
 
 def _settings(data_dir: Path | None = None, embedder: str | None = None, **extra) -> Settings:
@@ -47,6 +58,7 @@ def ingest(
             "--prune/--no-prune", help="Remove documents whose files left an ingested folder."
         ),
     ] = True,
+    fmt: Annotated[str, typer.Option("--format", help="text | json")] = "text",
     data_dir: DataDir = None,
     embedder: Embedder = None,
 ) -> None:
@@ -56,6 +68,8 @@ def ingest(
     """
     from index.pipeline import ingest_paths
 
+    if fmt not in ("text", "json"):
+        raise typer.BadParameter("--format must be text or json", param_hint="--format")
     settings = _settings(data_dir, embedder)
     with Progress(
         TextColumn("[bold]入库"),
@@ -73,22 +87,24 @@ def ingest(
 
         report = ingest_paths(paths, settings, prune=prune, rebuild=rebuild, progress=progress)
 
-    table = Table(title=f"入库结果 ({settings.index_dir})")
+    if fmt == "json":
+        _ingest_json(report, paths)
+        if report.failed:
+            raise typer.Exit(code=1)
+        return
+    table = Table(title=Text(f"入库结果 ({printable(str(settings.index_dir))})"))
     for col in ("状态", "文件", "说明"):
         table.add_column(col, overflow="fold")  # wrapped, never cut with …
     for o in report.outcomes:
         if o.status == "unchanged":
             continue
-        note = o.reason
-        if o.status == "indexed":
-            note = "; ".join(filter(None, [f"{o.n_chunks} 段", o.reason, *o.warnings]))
-        table.add_row(STATUS_ZH[o.status], shown_path(o.key, paths), note)
+        table.add_row(STATUS_ZH[o.status], Text(shown_path(o.key, paths)), Text(_note(o, paths)))
     if table.row_count:
         console.print(table)
     # Every failure once more as one whole line (a pipe or an 80-column CI log keeps it all).
     for o in report.failed:
         console.print(
-            f"失败: {shown_path(o.key, paths)}: {o.reason}",
+            f"失败: {shown_path(o.key, paths)}: {printable(o.reason)}",
             markup=False,
             highlight=False,
             soft_wrap=True,
@@ -97,8 +113,48 @@ def ingest(
     console.print("  ".join(f"{STATUS_ZH[s]} {n}" for s, n in counts.items()))
     if report.recovered:
         console.print(f"上次中断留下的 {len(report.recovered)} 篇未完成文档已清理并重新处理。")
+    if report.repaired:
+        console.print(f"索引已自动修复：{report.repaired}", markup=False, highlight=False)
     if report.failed:
         raise typer.Exit(code=1)
+
+
+def _note(o, paths: list[Path]) -> str:
+    """The 说明 of one outcome: chunks and warnings when indexed, else the reason."""
+    from index.ingest_report import same_content
+
+    reason = same_content(shown_path(o.other, paths)) if o.other else printable(o.reason)
+    if o.status == "indexed":
+        return "; ".join(filter(None, [f"{o.n_chunks} 段", reason, *map(printable, o.warnings)]))
+    return reason
+
+
+def _ingest_json(report, paths: list[Path]) -> None:
+    """The report for scripts: the counts, and every file with what the web library shows."""
+    import json
+
+    files = [
+        {
+            "file": shown_path(o.key, paths),
+            "path": o.key,
+            "status": o.status,
+            "status_zh": STATUS_ZH[o.status],
+            "reason": o.reason,
+            "same_as": o.other,
+            "doc_id": o.doc_id,
+            "chunks": o.n_chunks,
+            "warnings": o.warnings,
+        }
+        for o in report.outcomes
+    ]
+    out = {
+        "counts": report.counts(),
+        "chunks_embedded": report.chunks_embedded,
+        "recovered": report.recovered,
+        "repaired": report.repaired,
+        "files": files,
+    }
+    typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
 
 
 def shown_path(key: str, roots: list[Path]) -> str:
@@ -112,7 +168,7 @@ def shown_path(key: str, roots: list[Path]) -> str:
                 break
         except OSError:
             continue
-    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in key)
+    return printable(key)
 
 
 @app.command()
@@ -132,8 +188,6 @@ def search(
     Example: assistant search "2022年完成了多少个老旧小区改造" -k 3 --format json
     """
     import json
-
-    from rich.markup import escape
 
     from assistant.retrieval import build_retriever
     from assistant.retrieval.time_aware import hit_periods, query_time
@@ -180,11 +234,10 @@ def search(
         console.print("没有找到相关段落。")
     for n, h in enumerate(hits, start=1):
         period = h.metadata.get("period") or "未说明"
-        console.rule(
-            escape(f"[{n}] {h.title} · {h.section_path or '正文'} · {Path(h.source_path).name}")
-        )
+        heading = f"[{n}] {h.title} · {h.section_path or '正文'} · {Path(h.source_path).name}"
+        console.rule(Text(printable(heading)))
         console.print(f"所述时期：{period}", markup=False, highlight=False)
-        console.print(h.text, markup=False, highlight=False)
+        console.print(printable(h.text, keep_newlines=True), markup=False, highlight=False)
 
 
 @docs_app.command("list")
@@ -224,12 +277,12 @@ def docs_list(
             ]
             typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
             return
-        table = Table(title=f"文档库 ({settings.index_dir})")
+        table = Table(title=Text(f"文档库 ({printable(str(settings.index_dir))})"))
         for col in ("编号", "标题", "单位", "年份", "文种", "段数", "文件"):
             table.add_column(col)
         for d in docs:
             m = d.metadata
-            table.add_row(
+            cells = [
                 d.doc_id,
                 d.title,
                 m.get("org") or "",
@@ -237,7 +290,8 @@ def docs_list(
                 m.get("genre") or "",
                 str(d.n_chunks),
                 Path(d.source_path).name,
-            )
+            ]
+            table.add_row(*(Text(printable(c)) for c in cells))
         console.print(table)
     finally:
         store.close()
@@ -279,7 +333,7 @@ def _mount_commands() -> None:
     register_generate(app)
     register_review(app)
     register_web(app)
-    app.add_typer(index_app, name="index", help="Index maintenance: migrate to a Chroma server.")
+    app.add_typer(index_app, name="index", help="Index check, repair, migrate to Chroma.")
     app.add_typer(model_app, name="model", help="Local chat models: install, list, remove.")
     for plugin in entry_points(group=COMMAND_PLUGINS):
         plugin.load()(app)

@@ -175,7 +175,7 @@ def _run(
     skeleton=None,
     drafter_org=None,
 ) -> None:
-    from assistant.generation import generate, make_chat_model, verified
+    from assistant.generation import check_question, generate, make_chat_model, verified
     from assistant.retrieval import build_retriever
     from core.settings import load_settings
 
@@ -190,6 +190,7 @@ def _run(
         strict=strict,
         drafter_org=drafter_org,
     )
+    check_question(question, settings)  # before any model or index is opened
     chat = make_chat_model(settings)
     retriever = build_retriever(pipeline, settings)
     events = verified(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from assistant.generation.chat import GENERATORS, ChatModel, OpenAIChatModel, make_chat_model
 from assistant.generation.local.llama import LlamaCppChatModel
-from assistant.generation.service import generate
+from assistant.generation.service import check_question, generate
 from assistant.generation.types import MODES, AnswerResult, Citation, Event
 from assistant.generation.verify import verified
 
@@ -22,6 +22,7 @@ __all__ = [
     "Event",
     "LlamaCppChatModel",
     "OpenAIChatModel",
+    "check_question",
     "generate",
     "make_chat_model",
     "verified",

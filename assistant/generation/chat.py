@@ -15,6 +15,7 @@ when ``stream`` is called or while its iterator is consumed.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any, Protocol
 
@@ -36,8 +37,10 @@ class ChatModel(Protocol):
 class OpenAIChatModel:
     """Streams ``POST <base_url>/chat/completions`` (``base_url`` includes ``/v1``).
 
-    ``timeout`` bounds connecting and each read (the gap between two pieces of the stream).
-    The API key is sent as a bearer token and never appears in an error message.
+    ``timeout`` bounds connecting and each read (the gap between two pieces of the stream);
+    ``total_timeout`` the whole reply, keep-alives included: past it the stream is closed
+    (at the next line the server sends, so within one ``timeout``). The API key is sent as a
+    bearer token and never appears in an error message.
     """
 
     kind = "endpoint"
@@ -49,6 +52,7 @@ class OpenAIChatModel:
         model: str,
         timeout: float = 60.0,
         *,
+        total_timeout: float = 300.0,
         temperature: float = 0.2,
         max_tokens: int | None = None,
     ):
@@ -57,6 +61,7 @@ class OpenAIChatModel:
         self.label = f"大模型服务（{model}）"
         self.fallback: ChatModel | None = None
         self.timeout = timeout
+        self.total_timeout = total_timeout
         self.temperature = temperature
         self.max_tokens = max_tokens
         self._secret = api_key or None
@@ -75,14 +80,18 @@ class OpenAIChatModel:
         }
         if self.max_tokens:
             payload["max_tokens"] = self.max_tokens
+        deadline = time.monotonic() + self.total_timeout
+        # The wait for the headers counts against the deadline too.
+        first = min(self.timeout, self.total_timeout)
+        timeout = httpx.Timeout(first, connect=min(first, 10.0))
         try:
-            with self._client.stream("POST", self.url, json=payload) as response:
+            with self._client.stream("POST", self.url, json=payload, timeout=timeout) as response:
                 if response.status_code != 200:
                     response.read()
                     raise self._error(
                         f"HTTP {response.status_code} {error_snippet(response.text, self._secret)}"
                     )
-                yield from self._pieces(response)
+                yield from self._pieces(response, deadline)
         except httpx.TimeoutException as exc:
             raise LLMTimeoutError(
                 f"大模型服务超时 / LLM request to {self.url} timed out after {self.timeout:g}s "
@@ -97,10 +106,12 @@ class OpenAIChatModel:
         """Close the HTTP connection pool."""
         self._client.close()
 
-    def _pieces(self, response: httpx.Response) -> Iterator[str]:
+    def _pieces(self, response: httpx.Response, deadline: float) -> Iterator[str]:
         seen_data = False
         other: list[str] = []
         for line in response.iter_lines():
+            if time.monotonic() > deadline:  # leaving the ``with`` closes the connection
+                raise self._overdue()
             line = line.strip()
             if not line or line.startswith(":"):
                 continue
@@ -159,6 +170,13 @@ class OpenAIChatModel:
             return None
         return content if isinstance(content, str) and content else None
 
+    def _overdue(self) -> LLMTimeoutError:
+        return LLMTimeoutError(
+            f"大模型服务超时：回答超过 {self.total_timeout:g} 秒仍未结束"
+            f"（设置 ASSISTANT_LLM_TOTAL_TIMEOUT）/ LLM request to {self.url} exceeded the total "
+            f"deadline of {self.total_timeout:g}s"
+        )
+
     def _error(self, detail: str) -> LLMError:
         return LLMError(f"大模型服务出错 / LLM request to {self.url} failed: {detail}")
 
@@ -198,6 +216,7 @@ def _endpoint(settings: Settings) -> OpenAIChatModel:
         key,
         settings.llm_model,
         settings.llm_timeout,
+        total_timeout=settings.llm_total_timeout,
         max_tokens=settings.llm_max_tokens,
     )
 

@@ -34,7 +34,7 @@ from assistant.generation.extractive import (
 from assistant.generation.prompt_sources import fit_sources
 from assistant.generation.types import MODES, AnswerResult, Citation, Event
 from assistant.retrieval.base import Hit, Retriever
-from core.errors import ConfigError, LLMError, LLMTimeoutError
+from core.errors import ConfigError, InputError, LLMError, LLMTimeoutError
 from core.normalize import normalize, to_simplified
 from core.settings import Settings
 from prompts import render
@@ -68,6 +68,7 @@ def generate(
     question = question.strip()
     if not question:
         raise ConfigError("问题不能为空 / the question is empty")
+    check_question(question, settings)
     if k < 1:
         raise ConfigError(f"k must be at least 1, got {k}")
     budget = context_tokens or settings.llm_context_tokens
@@ -79,6 +80,16 @@ def generate(
     body = run.outline() if sectioned else run.single()
     yield from body
     yield run.done()
+
+
+def check_question(question: str, settings: Settings) -> None:
+    """Raise InputError when ``question`` (stripped) is longer than ``max_question_chars``.
+
+    ``generate`` checks every question; the edges call this first too, so a pasted megabyte
+    is refused before anything (time parsing, model loading) looks at it."""
+    n = len(question.strip())
+    if n > settings.max_question_chars:
+        raise InputError(f"问题过长（{n} 字，上限 {settings.max_question_chars} 字），请精简后再问")
 
 
 class _Run:

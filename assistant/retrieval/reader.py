@@ -3,6 +3,12 @@
 The catalog is opened at once; the embedding model and the Chroma collection only when a
 query is first embedded or vectors are first read, so a keyword search, the review terms or
 the document list never load a model.
+
+A long-lived reader beside writers in other processes (the web app while `assistant ingest`
+runs) is opened as a ``snapshot``: the keyword index it searches is the one published when it
+opened, and its Chroma store is read afresh from disk (see ``_forget_embedded_chroma``), so
+every chunk id it finds has its vector. ``stale()`` says when a writer has published since;
+the holder then opens a new reader.
 """
 
 from __future__ import annotations
@@ -17,23 +23,48 @@ from core.settings import Settings
 from index.embedders.base import Embedder
 from index.store import IndexStore, open_store
 from index.store.catalog import ChunkRow, DocumentRow
+from index.store.keyword import KeywordIndex
 
 FILTER_KEYS = ("org", "year", "genre", "doc_id")
 QUERY_CACHE_SIZE = 256
+# Set by every writer (ingest, delete) as its last step: what the finished documents are.
+PUBLISHED = "keyword_generation"
 
 
 class IndexReader:
     """The opened index plus the embedder its vectors came from (loaded on first use)."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None):
+    def __init__(
+        self, settings: Settings, embedder: Embedder | None = None, *, snapshot: bool = False
+    ):
         self.settings = settings
         self._embedder = embedder
-        self._store: IndexStore = open_store(settings, embedder)
+        self.snapshot = snapshot
+        self._keyword: KeywordIndex | None = None  # a snapshot's; a live reader asks the store
+        self.generation: str | None = None  # what was published when a snapshot opened
+        self._store: IndexStore = open_store(settings, None if snapshot else embedder)
+        if snapshot:
+            # Stamp first, keyword index next, vectors last: each is at least as new as the
+            # one before, so a keyword hit always finds its vector.
+            try:
+                self.generation = self._store.catalog.get_meta(PUBLISHED)
+                self._keyword = self._store.keyword_index()
+                _forget_embedded_chroma(settings)
+                if embedder is not None:
+                    self._store.open_vectors(embedder.model_id, embedder.dimension)
+            except BaseException:
+                self._store.close()
+                raise
         self._vectors_checked = embedder is not None
         self._query_cache: dict[str, np.ndarray] = {}
 
     def close(self) -> None:
         self._store.close()
+
+    def stale(self) -> bool:
+        """Whether a writer (in any process) has published a change since this snapshot opened
+        (always ``False`` for a live reader)."""
+        return self.snapshot and self._store.catalog.get_meta(PUBLISHED) != self.generation
 
     @property
     def embedder(self) -> Embedder:
@@ -45,6 +76,8 @@ class IndexReader:
 
     def _vectors(self):
         if not self._vectors_checked:
+            if self.snapshot:
+                _forget_embedded_chroma(self.settings)
             self._store.open_vectors(self.embedder.model_id, self.embedder.dimension)
             self._vectors_checked = True
         return self._store.vectors
@@ -74,7 +107,8 @@ class IndexReader:
         self, query: str, n: int, allowed: set[str] | None = None
     ) -> list[tuple[str, float]]:
         """(chunk_id, BM25 score) of the ``n`` best chunks, within ``allowed`` documents."""
-        return self._store.keyword_index().search(query, n, allowed)
+        index = self._keyword if self.snapshot else self._store.keyword_index()
+        return index.search(query, n, allowed)
 
     def vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
         """Stored vectors of ``chunk_ids`` (those the store holds)."""
@@ -147,6 +181,23 @@ class IndexReader:
                 )
             )
         return out
+
+
+def _forget_embedded_chroma(settings: Settings) -> None:
+    """Make the next embedded Chroma client of this process read the store from disk.
+
+    chromadb keeps one client system per store path and process, with the HNSW index it
+    loaded; vectors another process added since are missing from it, and fetching them fails
+    with "Error finding id". Dropping that system from chromadb's registry makes the next
+    client start a new one; clients already open keep theirs, so an answer still running
+    finishes on its own snapshot. Reference counts are left alone: closing an old client
+    still balances them. A Chroma server (``chroma_url``) needs none of this.
+    """
+    if settings.chroma_url:
+        return
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient._identifier_to_system.pop(str(settings.index_dir / "chroma"), None)
 
 
 def _matches(value: Any, wanted: Any, alias: str | None) -> bool:

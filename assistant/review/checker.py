@@ -112,7 +112,8 @@ def _windows(hit: Hit) -> list[str]:
 
 def _about(hit: Hit) -> str:
     """The passage's title and organisation: the subject a draft sentence often names only there."""
-    return normalize(f"{hit.title or ''}|{hit.metadata.get('org') or ''}")
+    names = [hit.metadata.get("org") or "", *(hit.metadata.get("org_aliases") or ())]
+    return normalize("|".join([hit.title or "", *names]))
 
 
 def window_score(bigrams: set[str], words: list[str], window: str, about: str) -> float:

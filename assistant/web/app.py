@@ -136,6 +136,7 @@ def build_app(
                             label="问题或起草要求",
                             lines=3,
                             placeholder="例如：市住建局有多少在职党员？",
+                            max_length=settings.max_question_chars,
                             elem_id="question",
                         )
                         with gr.Row():

@@ -1,8 +1,10 @@
 """What the web app's handlers share: settings, and the models and index opened on first use.
 
-The index reader is shared by every session. An upload or delete swaps in a new one; the
-old one is closed only when the last answer that leased it has finished, so an answer that
-is still retrieving never finds its database closed under it.
+The index reader is shared by every session. An upload or delete swaps in a new one, and so
+does an ingest or delete by another process (`assistant ingest` while `serve` runs): each
+lease first asks the reader whether a writer has published since it opened. The old one is
+closed only when the last answer that leased it has finished, so an answer that is still
+retrieving never finds its database closed under it.
 """
 
 from __future__ import annotations
@@ -64,15 +66,42 @@ class AppContext:
                 self._embedder = make_embedder(self.settings)
             return self._embedder
 
-    def _current(self) -> _Opened:
-        """The opened retriever, built if needed; call with ``_index_lock`` held."""
+    def _current(self) -> tuple[_Opened, _Opened | None]:
+        """The opened retriever, built if needed, and the one it replaced when another process
+        changed the index (to close if unused); call with ``_index_lock`` held."""
+        retired = None
+        opened = self._opened
+        if opened is not None and opened.reader is not None and opened.reader.stale():
+            retired = self._retire()
         if self._opened is None:
             from assistant.retrieval import build_retriever
             from assistant.retrieval.reader import IndexReader
 
-            reader = IndexReader(self.settings, self._embedder)
-            self._opened = _Opened(build_retriever("hybrid", self.settings, reader=reader), reader)
-        return self._opened
+            try:
+                reader = IndexReader(self.settings, self._embedder, snapshot=True)
+            except BaseException:
+                if retired is not None:
+                    retired.close()
+                raise
+            try:
+                retriever = build_retriever("hybrid", self.settings, reader=reader)
+            except BaseException:
+                reader.close()
+                if retired is not None:
+                    retired.close()
+                raise
+            self._opened = _Opened(retriever, reader)
+        return self._opened, retired
+
+    def _retire(self) -> _Opened | None:
+        """Stop handing out the opened reader; returns it when no answer uses it (to be closed
+        by the caller, outside the lock). Call with ``_index_lock`` held."""
+        opened = self._opened
+        if opened is None or opened.reader is None:
+            return None
+        self._opened = None
+        opened.retired = True
+        return opened if opened.users == 0 else None
 
     @contextmanager
     def lease_index(self) -> Iterator[tuple[Retriever, IndexReader | None]]:
@@ -83,8 +112,10 @@ class AppContext:
         """
         self.embedder()  # loaded outside the index lock: it can take seconds
         with self._index_lock:
-            opened = self._current()
+            opened, retired = self._current()
             opened.users += 1
+        if retired is not None:
+            retired.close()
         try:
             yield opened.retriever, opened.reader
         finally:
@@ -106,14 +137,9 @@ class AppContext:
         The old reader is closed now if no answer is using it, else by the last one to finish.
         """
         with self._index_lock:
-            opened = self._opened
-            if opened is None or opened.reader is None:
-                return
-            self._opened = None
-            opened.retired = True
-            close = opened.users == 0
-        if close:
-            opened.close()
+            unused = self._retire()
+        if unused is not None:
+            unused.close()
 
     def chat(self):
         """The configured chat model, or ``None`` (extractive mode)."""

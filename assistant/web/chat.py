@@ -31,7 +31,8 @@ NO_SKELETON = "不套用"
 EMPTY_LIBRARY = "文档库还是空的：请先在「文档库」页上传报告并入库。"
 # Each answer's downloads go to a folder of their own under one folder per process; beyond
 # KEEP_EXPORTS the oldest are removed (a server running for months would otherwise fill
-# /tmp), and the whole folder at exit. Gradio serves its own copy of each file.
+# /tmp), and the whole folder at exit (atexit; on SIGTERM ``serve`` calls ``remove_exports``).
+# Gradio serves its own copy of each file.
 KEEP_EXPORTS = 200
 _exports: dict[str, Path] = {}
 _exports_lock = threading.Lock()
@@ -97,6 +98,14 @@ def export_folder() -> Path:
         return Path(tempfile.mkdtemp(dir=root))
 
 
+def remove_exports() -> None:
+    """Remove this process's export folder and every answer's downloads in it."""
+    with _exports_lock:
+        root = _exports.pop("root", None)
+    if root is not None:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 @shows_errors
 def stream_answer(
     ctx: AppContext,
@@ -114,6 +123,9 @@ def stream_answer(
     if not question:
         gr.Warning("请先输入问题或起草要求。", title="提示")
         return
+    from assistant.generation.service import check_question
+
+    check_question(question, ctx.settings)  # the textbox's max_length is only the browser's
     mode = MODES.get(mode_label)
     if mode is None:
         raise ConfigError(f"未知模式：{mode_label}")

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -71,15 +75,44 @@ def serve(
     *,
     block: bool = True,
 ):
-    """Build and launch the app; with ``block=False`` return it running (tests close it)."""
+    """Build and launch the app; with ``block=False`` return it running (tests close it).
+
+    Blocking, it stops on Ctrl-C or SIGTERM (systemd, docker stop) alike: the server is
+    closed and the answers' download folders are removed before the process exits."""
     from assistant.web.app import build_app, launch_style
+    from assistant.web.chat import remove_exports
 
     options = launch_options(settings, host, port, users_file)
     app = build_app(settings)
     _warm_up(app.assistant_context)
     app.queue(default_concurrency_limit=QUEUE_CONCURRENCY)
-    app.launch(prevent_thread_lock=not block, quiet=not block, **options, **launch_style())
+    if not block:
+        app.launch(prevent_thread_lock=True, quiet=True, **options, **launch_style())
+        return app
+    with _sigterm_as_interrupt():
+        try:
+            app.launch(**options, **launch_style())
+        finally:
+            remove_exports()
     return app
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM raises KeyboardInterrupt, which Gradio's blocking loop answers by closing the
+    server; Python's default for SIGTERM ends the process at once, skipping every cleanup."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _warm_up(ctx) -> None:

@@ -4,7 +4,7 @@ Chinese offices produce UTF-8 (with or without BOM), UTF-16 (Notepad's "Unicode"
 GBK/GB18030 and, from Taiwan and Hong Kong, Big5. Order of decisions:
 
 1. a BOM settles it (UTF-8, UTF-16 LE/BE);
-2. NUL bytes or many control characters mean binary: "not a text file";
+2. NUL bytes or many control characters mean binary: 「不是文本文件」;
 3. strict UTF-8;
 4. a charset the file declares (an HTML meta tag), if it decodes the bytes;
 5. otherwise every candidate that decodes — UTF-8 with replacement when at most 1 % of
@@ -23,9 +23,11 @@ from pathlib import Path
 
 from core.errors import LoadError, NoTextError
 from core.normalize import to_simplified
+from index.loaders import reasons
+from index.loaders.limits import Limits
 from index.types import LoadedText
 
-NOT_TEXT = "not a text file"
+NOT_TEXT = reasons.NOT_TEXT
 
 # The 600 most frequent Han characters by summed word frequency in jieba's dictionary
 # (Simplified). Traditional candidates are converted with OpenCC before lookup.
@@ -60,12 +62,15 @@ MAX_BAD_BYTE_SHARE = 0.01
 MAX_CONTROL_SHARE = 0.02
 
 
-def load_text(path: Path) -> LoadedText:
-    """Read a .txt/.md file, detect its encoding and return its text with ``\\n`` newlines."""
+def load_text(path: Path, limits: Limits | None = None) -> LoadedText:
+    """Read a .txt/.md file, detect its encoding and return its text with ``\\n`` newlines.
+
+    ``limits`` is accepted like every loader's; the size gate in ``load_file`` bounds it.
+    """
     data = path.read_bytes()
     text, encoding, warnings = decode_bytes(data, path)
     if not text.strip():
-        raise NoTextError(str(path))
+        raise NoTextError(str(path), reasons.NO_TEXT)
     return LoadedText(text=text, encoding=encoding, warnings=warnings)
 
 
@@ -75,7 +80,8 @@ def decode_bytes(
     """Decode ``data`` to ``(text, encoding, warnings)``; newlines become ``\\n``, BOM dropped.
 
     ``declared`` is an encoding named by the file itself (an HTML meta tag); it is used
-    when the bytes are not valid UTF-8 and it decodes them cleanly. Raises ``LoadError(path, "not a text file")`` for binary data.
+    when the bytes are not valid UTF-8 and it decodes them cleanly. Raises
+    ``LoadError(path, NOT_TEXT)`` for binary data.
     """
     text, encoding, warnings = _decode(data, path, declared)
     if _looks_binary(text):
@@ -112,7 +118,7 @@ def _decode(data: bytes, path: Path | str, declared: str | None) -> tuple[str, s
     if replaced is not None:  # listed first: it wins ties (text without Han characters)
         decoded, bad = replaced
         candidates.append(
-            (_common_han_share(decoded), decoded, "utf-8", [f"{bad} invalid bytes replaced"])
+            (_common_han_share(decoded), decoded, "utf-8", [reasons.bytes_replaced(bad)])
         )
     for codec in ("gb18030", "cp950"):
         try:

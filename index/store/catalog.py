@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from index.store.damage import CATALOG, GuardedConnection, damaged
 from index.types import Chunk, Document
 
 SCHEMA = """
@@ -87,10 +88,41 @@ class Catalog:
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+        self._db = sqlite3.connect(
+            path,
+            timeout=60,
+            isolation_level=None,
+            check_same_thread=False,
+            factory=GuardedConnection,  # a damaged file: one IndexDamagedError line
+        )
+        self._db.damage_path = path
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(SCHEMA)
+            self._check_size()
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _check_size(self) -> None:
+        """A file shorter than its own header says was truncated (cheap: no page is read).
+
+        Only judged with no write-ahead log pending: pages may then live in the log instead.
+        """
+        wal = self.path.with_name(self.path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            return
+        pages = self._db.execute("PRAGMA page_count").fetchone()[0]
+        size = self._db.execute("PRAGMA page_size").fetchone()[0]
+        actual = self.path.stat().st_size
+        if actual < pages * size:
+            raise damaged(CATALOG, self.path, f"已截断（{actual} 字节，应有 {pages * size} 字节）")
+
+    def integrity_problem(self) -> str | None:
+        """SQLite's full integrity check (reads every page); ``None`` when the file is sound."""
+        rows = [r[0] for r in self._db.execute("PRAGMA integrity_check(5)")]
+        return None if rows == ["ok"] else "; ".join(rows)
 
     def close(self) -> None:
         self._db.close()
@@ -292,6 +324,21 @@ class Catalog:
         )
         for r in rows:
             yield r[0], r[1], r[2].split(" ") if r[2] else []
+
+    def done_chunk_ids(self) -> set[str]:
+        """Ids of every chunk of a finished document."""
+        rows = self._db.execute(
+            "SELECT c.chunk_id FROM chunks c JOIN documents d USING(doc_id) WHERE d.status='done'"
+        )
+        return {r[0] for r in rows}
+
+    def all_chunk_ids(self) -> set[str]:
+        """Ids of every chunk the catalog knows, finished or not."""
+        return {r[0] for r in self._db.execute("SELECT chunk_id FROM chunks")}
+
+    def chunk_total(self) -> int:
+        """How many chunks the catalog knows, finished or not."""
+        return self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
 
     def counts(self) -> dict[str, int]:
         docs = self._db.execute("SELECT COUNT(*) FROM documents WHERE status='done'").fetchone()[0]

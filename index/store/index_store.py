@@ -20,12 +20,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from core.errors import StoreError
+from core.errors import IndexDamagedError, StoreError
 from core.settings import Settings
 from index.embedders.base import Embedder
 from index.store import keyword
 from index.store.catalog import Catalog
-from index.store.vectors import ChromaVectorStore
+from index.store.damage import BM25, CHROMA, damaged
+from index.store.vectors import ChromaVectorStore, CollectionMissingError, forget_folder
 
 LOCK_WAIT_SECONDS = 600.0
 CATALOG_FILE = "catalog.sqlite3"
@@ -68,6 +69,12 @@ class IndexStore:
     def close(self) -> None:
         self.catalog.close()
 
+    def release_vectors(self) -> None:
+        """Let go of the embedded Chroma folder before its files are removed by path."""
+        self._vectors = None
+        if not self.chroma_url:
+            forget_folder(self.index_dir / "chroma")
+
     # -- vectors
     def _client(self) -> ChromaVectorStore:
         if self._vectors is None:
@@ -82,7 +89,7 @@ class IndexStore:
         counts); searching or writing goes through :meth:`open_vectors` first."""
         vectors = self._client()
         if not vectors.is_open:
-            vectors.open(None, None, create=False)
+            self._open(vectors, None, None, create=False)
         return vectors
 
     def open_vectors(
@@ -93,30 +100,57 @@ class IndexStore:
         Raises ModelMismatchError naming the re-index command when it was not.
         """
         vectors = self._client()
-        vectors.open(model_id, dimension, create=create)
+        self._open(vectors, model_id, dimension, create=create)
+        if not create:
+            self.check_vector_count()
         return vectors
 
-    # -- writers
-    @contextmanager
-    def write_lock(self, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
-        """Exclusive across processes; waits up to ``wait`` seconds for another writer."""
-        self.index_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.index_dir / "write.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        deadline = time.monotonic() + wait
+    def _open(
+        self,
+        vectors: ChromaVectorStore,
+        model_id: str | None,
+        dimension: int | None,
+        *,
+        create: bool,
+    ) -> None:
         try:
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise StoreError(
-                            f"another ingest or delete is still running on {self.index_dir}"
-                        ) from None
-                    time.sleep(0.2)
-            yield
-        finally:
-            os.close(fd)  # closing releases the lock
+            vectors.open(model_id, dimension, create=create)
+        except CollectionMissingError:
+            if self.catalog.chunk_total() == 0:
+                raise
+            raise damaged(
+                CHROMA, vectors.location, f"的集合 {self.collection_name} 不见了（文件被删除？）"
+            ) from None
+
+    def check_vector_count(self) -> None:
+        """The quick check at open: Chroma holds a vector for every finished chunk and none the
+        catalog does not know (two counts, no scan). Raises IndexDamagedError when not.
+
+        A writer changes both sides in turn, so while one holds the lock a mismatch is left to
+        it; otherwise the counts are taken again under the lock before they count as damage.
+        """
+        if self.vector_count_problem() is None:
+            return
+        with try_write_lock(self.index_dir) as locked:
+            problem = self.vector_count_problem() if locked else None
+        if problem is not None:
+            raise damaged(CHROMA, self._client().location, problem)
+
+    def vector_count_problem(self) -> str | None:
+        """What the two counts say is wrong with Chroma, or ``None`` (see check_vector_count)."""
+        done = self.catalog.counts()["chunks"]
+        total = self.catalog.chunk_total()
+        have = self.vectors.count()
+        if have < done:
+            return f"缺少 {done - have} 个段落的向量（目录库有 {done} 段，Chroma 只有 {have} 个）"
+        if have > total:
+            return f"多出 {have - total} 个目录库没有的向量"
+        return None
+
+    # -- writers
+    def write_lock(self, wait: float = LOCK_WAIT_SECONDS):
+        """Exclusive across processes; waits up to ``wait`` seconds for another writer."""
+        return write_lock(self.index_dir, wait)
 
     def recover(self) -> list[str]:
         """Undo what an interrupted writer left: pending or half-deleted documents go.
@@ -156,7 +190,10 @@ class IndexStore:
         """Rebuild the keyword index if it does not cover exactly the finished chunks."""
         rows = list(self.catalog.done_chunk_tokens())
         wanted = keyword.generation_of(r[0] for r in rows)
-        current = keyword.load(self.keyword_root)
+        try:
+            current = keyword.load(self.keyword_root)
+        except IndexDamagedError:  # derived: a damaged one is simply built again
+            current = None
         if current is None or current.generation != wanted:
             keyword.build(rows, self.keyword_root)
         self.catalog.set_meta("keyword_generation", wanted)
@@ -178,9 +215,71 @@ class IndexStore:
         if self._keyword is None or self._keyword.generation != expected:
             loaded = keyword.load(self.keyword_root)
             if loaded is None:
+                if expected is not None:  # built once, its files gone since
+                    raise damaged(BM25, self.keyword_root, "缺失（文件夹被删除？）")
                 loaded = keyword.KeywordIndex(None, [], [], "")
             self._keyword = loaded
         return self._keyword
+
+
+@contextmanager
+def write_lock(index_dir: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
+    """The index's writer lock: exclusive across processes, waits up to ``wait`` seconds."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(index_dir / "write.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise StoreError(
+                        f"another ingest or delete is still running on {index_dir}"
+                    ) from None
+                time.sleep(0.2)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+@contextmanager
+def try_write_lock(index_dir: Path) -> Iterator[bool]:
+    """The writer lock if it is free right now (yields True), else yields False at once."""
+    try:
+        fd = os.open(index_dir / "write.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:  # a read-only data dir: no writer can be running there either
+        yield True
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)
+
+
+def remove_index_files(settings: Settings) -> None:
+    """Delete the catalog, the keyword index and the embedded Chroma folder by path.
+
+    Nothing is opened first, so this works on files SQLite cannot read (``--rebuild`` of a
+    damaged index). The caller holds the write lock; a Chroma server's collection is not
+    touched here (drop it through the client, :meth:`IndexStore.wipe`), but the server is
+    reached first: one that is down fails here with nothing removed.
+    """
+    index_dir = settings.index_dir
+    if settings.chroma_url:
+        ChromaVectorStore(index_dir / "chroma", settings.collection, chroma_url=settings.chroma_url)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        (index_dir / (CATALOG_FILE + suffix)).unlink(missing_ok=True)
+    shutil.rmtree(index_dir / "keyword" / settings.collection, ignore_errors=True)
+    if not settings.chroma_url:
+        forget_folder(index_dir / "chroma")
+        shutil.rmtree(index_dir / "chroma", ignore_errors=True)
 
 
 def index_exists(settings: Settings) -> bool:

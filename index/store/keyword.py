@@ -20,7 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
+from core.errors import IndexDamagedError
 from core.normalize import normalize
+from index.store.damage import BM25, damaged
 
 _PUNCT_RE = re.compile(r"^[\W_]+$", re.UNICODE)
 # Function words that carry no topic; kept small on purpose (BM25's idf does the rest).
@@ -110,9 +112,12 @@ def build(rows: Iterable[tuple[str, str, list[str]]], root: Path) -> str:
             bm25 = bm25s.BM25()
             bm25.index([r[2] or [""] for r in rows], show_progress=False)
             bm25.save(str(tmp), show_progress=False)
-        (tmp / "ids.json").write_text(
-            json.dumps({"chunk_ids": chunk_ids, "doc_ids": [r[1] for r in rows]}), encoding="utf-8"
-        )
+        manifest = {
+            "chunk_ids": chunk_ids,
+            "doc_ids": [r[1] for r in rows],
+            "files": {f.name: [f.stat().st_size, _sha256(f)] for f in sorted(tmp.iterdir())},
+        }
+        (tmp / "ids.json").write_text(json.dumps(manifest), encoding="utf-8")
         shutil.rmtree(target, ignore_errors=True)
         os.replace(tmp, target)
     pointer = root / "CURRENT"
@@ -126,7 +131,19 @@ def build(rows: Iterable[tuple[str, str, list[str]]], root: Path) -> str:
 
 
 def load(root: Path) -> KeywordIndex | None:
-    """The current index under ``root``, or ``None`` when none was built yet."""
+    """The current index under ``root``, or ``None`` when none was built yet.
+
+    Raises IndexDamagedError when its files are missing, cut short or unreadable. A writer
+    switches ``CURRENT`` and then removes the old folder, so a folder gone under a reader is
+    looked for once more under the new pointer before it counts as damage.
+    """
+    try:
+        return _load(root)
+    except IndexDamagedError:
+        return _load(root)
+
+
+def _load(root: Path) -> KeywordIndex | None:
     import bm25s
 
     pointer = root / "CURRENT"
@@ -134,9 +151,51 @@ def load(root: Path) -> KeywordIndex | None:
         return None
     gen = pointer.read_text(encoding="utf-8").strip()
     folder = root / gen
-    ids_file = folder / "ids.json"
-    if not ids_file.exists():
-        return None
-    ids = json.loads(ids_file.read_text(encoding="utf-8"))
-    bm25 = bm25s.BM25.load(str(folder), show_progress=False) if ids["chunk_ids"] else None
+    ids = _manifest(folder)
+    for name, (size, _) in ids.get("files", {}).items():
+        f = folder / name
+        if not f.is_file() or f.stat().st_size != size:
+            raise damaged(BM25, root, f"的文件 {name} 缺失或长度不对")
+    try:
+        bm25 = bm25s.BM25.load(str(folder), show_progress=False) if ids["chunk_ids"] else None
+    except (OSError, ValueError, EOFError, KeyError, IndexError) as exc:
+        raise damaged(BM25, root, f"无法读取（{type(exc).__name__}: {exc}）") from exc
     return KeywordIndex(bm25, ids["chunk_ids"], ids["doc_ids"], gen)
+
+
+def verify(root: Path) -> str | None:
+    """Every file of the current index checked against its recorded SHA-256 (a full read);
+    the problem in words, or ``None``. Indexes built before hashes were recorded pass."""
+    pointer = root / "CURRENT"
+    if not pointer.exists():
+        return "缺失"
+    folder = root / pointer.read_text(encoding="utf-8").strip()
+    try:
+        files = _manifest(folder).get("files", {})
+    except IndexDamagedError:
+        return "缺失或无法读取"
+    for name, (size, digest) in files.items():
+        f = folder / name
+        if not f.is_file() or f.stat().st_size != size or _sha256(f) != digest:
+            return f"的文件 {name} 已损坏"
+    return None
+
+
+def _manifest(folder: Path) -> dict:
+    try:
+        ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise damaged(BM25, folder.parent, "缺失（文件夹或 ids.json 不见了）") from None
+    except (OSError, ValueError) as exc:
+        raise damaged(BM25, folder.parent, f"的 ids.json 无法读取（{exc}）") from exc
+    if not isinstance(ids, dict) or not {"chunk_ids", "doc_ids"} <= ids.keys():
+        raise damaged(BM25, folder.parent, "的 ids.json 内容不完整")
+    return ids
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

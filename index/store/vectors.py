@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from core.errors import ModelMismatchError, StoreError
+from index.store.damage import CHROMA, damaged
 
 UPSERT_BATCH = 1000
 
@@ -49,7 +50,29 @@ def _client(chroma_dir: Path, chroma_url: str | None):
             ) from exc
         return client
     chroma_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(chroma_dir), settings=chroma_settings)
+    try:
+        return chromadb.PersistentClient(path=str(chroma_dir), settings=chroma_settings)
+    except _failures() as exc:  # its SQLite file truncated or overwritten
+        # Chroma caches a system per folder before starting it and keeps a failed one, so a
+        # repaired folder would be opened through the broken system: forget it (never started).
+        forget_folder(chroma_dir, stop=False)
+        raise damaged(CHROMA, chroma_dir, f"无法打开（{exc}）") from exc
+
+
+def forget_folder(chroma_dir: Path, *, stop: bool = True) -> None:
+    """Stop and drop the system Chroma caches per embedded folder (one per process, shared by
+    every client of that folder), so files removed by path are opened afresh, not through it."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    key = str(chroma_dir)
+    SharedSystemClient._identifier_to_refcount.pop(key, None)
+    system = SharedSystemClient._identifier_to_system.pop(key, None)
+    if system is not None and stop:
+        system.stop()
+
+
+class CollectionMissingError(StoreError):
+    """The Chroma collection does not exist (never built, or its files were deleted)."""
 
 
 class ChromaVectorStore:
@@ -93,7 +116,7 @@ class ChromaVectorStore:
                 col = self.client.get_collection(self.name, embedding_function=None)
             except NotFoundError:
                 if not create or model_id is None or dimension is None:
-                    raise StoreError(
+                    raise CollectionMissingError(
                         f"no index at {self.location} (collection {self.name}); "
                         "run `assistant ingest PATH` first"
                     ) from None
@@ -156,6 +179,11 @@ class ChromaVectorStore:
     def delete_doc(self, doc_id: str) -> None:
         with self._guard("delete"):
             self.collection.delete(where={"doc_id": doc_id})
+
+    def delete_ids(self, chunk_ids: Sequence[str]) -> None:
+        for i in range(0, len(chunk_ids), UPSERT_BATCH):
+            with self._guard("delete"):
+                self.collection.delete(ids=list(chunk_ids[i : i + UPSERT_BATCH]))
 
     def ids(self) -> set[str]:
         with self._guard("listing ids"):

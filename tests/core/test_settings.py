@@ -52,34 +52,36 @@ def test_assistant_config_names_the_file(tmp_path, monkeypatch):
     monkeypatch.setenv("ASSISTANT_CONFIG", str(cfg))
     assert load_settings(data_dir=tmp_path).top_k == 8
     monkeypatch.setenv("ASSISTANT_CONFIG", str(tmp_path / "missing.toml"))
-    with pytest.raises(ConfigError, match=r"ASSISTANT_CONFIG=.*missing\.toml: no such file"):
+    with pytest.raises(ConfigError, match=r"ASSISTANT_CONFIG=.*missing\.toml：设置文件不存在"):
         load_settings()
 
 
 def test_bad_value_names_the_variable_in_one_line(monkeypatch):
     monkeypatch.setenv("ASSISTANT_CHUNK_TOKENS", "abc")
-    with pytest.raises(ConfigError, match=r"ASSISTANT_CHUNK_TOKENS: .*integer.*\(got 'abc'\)") as e:
+    with pytest.raises(ConfigError, match=r"ASSISTANT_CHUNK_TOKENS 应为整数（收到 'abc'）") as e:
         load_settings()
     assert "\n" not in str(e.value)
 
 
 def test_out_of_range_value_names_the_rule(monkeypatch):
     monkeypatch.setenv("ASSISTANT_TOP_K", "0")
-    with pytest.raises(ConfigError, match=r"ASSISTANT_TOP_K: .*greater than or equal to 1"):
+    with pytest.raises(ConfigError, match=r"ASSISTANT_TOP_K 应不小于 1"):
         load_settings()
 
 
 def test_typo_in_the_toml_file_is_an_error_naming_the_file_and_key(tmp_path, monkeypatch):
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path))
     (tmp_path / "config.toml").write_text("chunk_tokenz = 400\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"config\.toml: unknown setting\(s\) chunk_tokenz"):
+    with pytest.raises(
+        ConfigError, match=r"config\.toml：未知的设置项 chunk_tokenz（是否想写 chunk_tokens？）"
+    ):
         load_settings()
 
 
 def test_broken_toml_names_the_file(tmp_path, monkeypatch):
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path))
     (tmp_path / "config.toml").write_text("top_k = = 3\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"config\.toml: not valid TOML"):
+    with pytest.raises(ConfigError, match=r"config\.toml：不是有效的 TOML"):
         load_settings()
 
 
@@ -97,4 +99,35 @@ def test_reference_date_is_a_date(monkeypatch):
     assert load_settings().reference_date.isoformat() == "2024-03-01"
     monkeypatch.setenv("ASSISTANT_REFERENCE_DATE", "去年")
     with pytest.raises(ConfigError, match="ASSISTANT_REFERENCE_DATE"):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    ("var", "value", "says"),
+    [
+        ("ASSISTANT_MAX_FILE_MB", "nan", "应为有限的数字"),
+        ("ASSISTANT_MAX_FILE_MB", "0", "应大于 0"),
+        ("ASSISTANT_CHUNK_OVERLAP_SENTENCES", "-1", "应不小于 0"),
+        ("ASSISTANT_PREPARE_TIMEOUT_S", "inf", "应为有限的数字"),
+        ("ASSISTANT_STRICT", "maybe", "应为 true 或 false"),
+        ("ASSISTANT_EMBEDDER", "foo", "可选值：'e5'"),
+        ("ASSISTANT_CHUNK_TOKENS", "5", "chunk_tokens 应在 32 到 2000 之间"),
+    ],
+)
+def test_every_bad_value_is_one_line_naming_the_variable_and_what_is_allowed(
+    var, value, says, monkeypatch
+):
+    monkeypatch.setenv(var, value)
+    with pytest.raises(ConfigError) as e:
+        load_settings()
+    message = str(e.value)
+    assert message.startswith(f"设置无效：{var} ") and says in message, message
+    assert "\n" not in message and f"（收到 '{value}'）" in message
+
+
+def test_a_data_dir_that_is_a_file_is_named(tmp_path, monkeypatch):
+    afile = tmp_path / "data"
+    afile.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(afile))
+    with pytest.raises(ConfigError, match=r"ASSISTANT_DATA_DIR .*是文件而不是文件夹"):
         load_settings()

@@ -89,7 +89,7 @@ def test_50mb_text_over_the_limit_is_refused_unread(tmp_path, seed_text, baselin
     print(f"50 MiB + 1 byte .txt: peak RSS {peak} MiB (baseline {baseline_mib} MiB)")
     assert rc == 1  # a file failed
     row = next(line for line in out.splitlines() if name in line)
-    assert "file too large (50.1 MB > limit 50 MB)" in row
+    assert "文件过大（50.1 MB，上限 50 MB）" in row
     assert "report.txt" in out  # the rest of the folder is still indexed
     # Reading it would cost at least its size again (bytes, then str); refused from its size.
     assert peak < baseline_mib + 25, (peak, baseline_mib)
@@ -108,7 +108,7 @@ def test_the_limit_is_inclusive_at_the_default_50_mb(tmp_path):
     assert [Path(i.key).name for i in items] == ["at.txt"]
     (refused,) = report.outcomes
     assert (Path(refused.key).name, refused.status) == ("over.txt", "failed")
-    assert refused.reason == "file too large (50.1 MB > limit 50 MB)"
+    assert refused.reason == "文件过大（50.1 MB，上限 50 MB），请拆分后入库"
 
 
 def test_both_sides_of_a_small_limit_end_to_end(tmp_path, seed_text):
@@ -124,7 +124,9 @@ def test_both_sides_of_a_small_limit_end_to_end(tmp_path, seed_text):
     outcomes = {Path(o.key).name: o for o in report.outcomes}
     assert outcomes["at_limit.txt"].status == "indexed" and outcomes["at_limit.txt"].n_chunks > 10
     over = outcomes["over_limit.txt"]
-    assert over.status == "failed" and over.reason == "file too large (0.3 MB > limit 0.25 MB)"
+    assert (
+        over.status == "failed" and over.reason == "文件过大（0.3 MB，上限 0.25 MB），请拆分后入库"
+    )
     assert "\n" not in over.reason and str(folder / "over_limit.txt") == over.key
 
 
@@ -136,7 +138,7 @@ def test_malformed_xml_docx_fails_fast_with_bounded_memory(tmp_path, shared, bas
     print(f"malformed_xml.docx: peak RSS {peak} MiB (baseline {baseline_mib} MiB)")
     assert rc == 1
     row = next(line for line in out.splitlines() if "malformed_xml.docx" in line)
-    assert "damaged or not a Word file" in row
+    assert "Word 文件已损坏或不是 Word 文件" in row
     assert peak < baseline_mib + 100, (peak, baseline_mib)
 
 
@@ -152,7 +154,7 @@ def test_50mb_text_at_the_limit_is_read_then_refused_as_too_long(tmp_path, seed_
     print(f"exactly 50 MiB .txt: peak RSS {peak} MiB (baseline {baseline_mib} MiB)")
     assert rc == 1
     row = next(line for line in out.splitlines() if name in line)
-    assert "text too long" in row and "limit 2,000,000" in row
+    assert "文字过长" in row and "上限 2,000,000 字" in row
     assert "已入库" in out or "indexed" in out  # report.txt still went in
     # The bytes and the decoded text (~50 + ~35 MiB) and a little more; never the 1 GB+ that
     # cleaning and chunking 17 million characters would take.

@@ -14,14 +14,14 @@ from index.embedders.hash import HashEmbedder
 from index.pipeline import ingest_paths
 
 EXPECTED_FAILED = {
-    "binary_as_txt.txt": "not a text file",
-    "truncated.docx": "damaged or not a Word file",
-    "text_named.docx": "damaged or not a Word file",
-    "malformed_xml.docx": "damaged or not a Word file",
-    "corrupt.pdf": "damaged PDF",
-    "legacy_word.doc": "old .doc format is not supported; save as .docx",
+    "binary_as_txt.txt": "不是文本文件",
+    "truncated.docx": "Word 文件已损坏或不是 Word 文件",
+    "text_named.docx": "Word 文件已损坏或不是 Word 文件",
+    "malformed_xml.docx": "Word 文件已损坏或不是 Word 文件",
+    "corrupt.pdf": "PDF 文件已损坏",
+    "legacy_word.doc": "旧版 .doc 格式不支持，请另存为 .docx",
 }
-EXPECTED_SKIPPED = {"empty.txt": "no text", "whitespace_only.txt": "no text"}
+EXPECTED_SKIPPED = {"empty.txt": "没有文字内容", "whitespace_only.txt": "没有文字内容"}
 
 
 @pytest.fixture(scope="module")

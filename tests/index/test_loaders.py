@@ -21,7 +21,8 @@ BAD = SHARED / "badinputs"
 SEED_000 = (SHARED / "corpus" / "seeds" / "000_424aa9fef5469438.txt").read_text("utf-8")
 SEED_004 = (SHARED / "corpus" / "seeds" / "004_ceae22735636f238.txt").read_text("utf-8")
 PART = SEED_000[:3000]  # what make_badinputs.py encodes into most files
-WORD = "damaged or not a Word file"
+WORD = "Word 文件已损坏或不是 Word 文件"
+NO_TEXT = "没有文字内容"
 
 
 def _squash(text: str) -> str:
@@ -36,9 +37,9 @@ EXPECTED = {
     "utf16_bom.txt": None,
     "utf8_bom.txt": None,
     "invalid_utf8_bytes.txt": None,
-    "empty.txt": "no text",
-    "whitespace_only.txt": "no text",
-    "binary_as_txt.txt": "not a text file",
+    "empty.txt": NO_TEXT,
+    "whitespace_only.txt": NO_TEXT,
+    "binary_as_txt.txt": "不是文本文件",
     "no_punctuation_long_line.txt": None,
     "duplicate_of_seed_000.txt": None,
     "fullwidth_and_zero_width.txt": None,
@@ -48,8 +49,8 @@ EXPECTED = {
     "truncated.docx": WORD,
     "text_named.docx": WORD,
     "malformed_xml.docx": WORD,
-    "corrupt.pdf": "damaged PDF",
-    "legacy_word.doc": "old .doc format is not supported; save as .docx",
+    "corrupt.pdf": "PDF 文件已损坏",
+    "legacy_word.doc": "旧版 .doc 格式不支持，请另存为 .docx",
     "中文 文件名（含空格）.txt": None,
 }
 
@@ -71,7 +72,7 @@ def test_bad_input_behaves_as_expected(name):
             load_file(BAD / name)
         assert info.value.reason == reason
         assert info.value.path.endswith(name)
-        assert isinstance(info.value, NoTextError) == (reason == "no text")
+        assert isinstance(info.value, NoTextError) == (reason == NO_TEXT)
 
 
 @pytest.mark.parametrize("name", ["gbk_report.txt", "gb18030_report.txt"])
@@ -102,21 +103,21 @@ def test_bom_files_decode_without_bom(name, encoding):
 def test_invalid_utf8_bytes_are_replaced_with_a_warning():
     loaded = load_file(BAD / "invalid_utf8_bytes.txt")
     assert loaded.encoding == "utf-8"
-    assert loaded.warnings == ["3 invalid bytes replaced"]
+    assert loaded.warnings == ["替换了 3 个无效字节"]
     # \xff \xfe \xc3 are invalid; the \x28 after \xc3 is a valid "(".
     assert loaded.text.replace("\ufffd\ufffd\ufffd(", "") == PART
 
 
 def test_many_invalid_bytes_are_not_text():
     data = PART.encode("utf-8")[:600] + bytes(range(0x80, 0x100)) * 4
-    with pytest.raises(LoadError, match="not a text file"):
+    with pytest.raises(LoadError, match="不是文本文件"):
         decode_bytes(data, "x.txt")
 
 
 def test_a_stray_legacy_byte_in_english_text_is_replaced():
     data = b"Minutes of the meeting in the caf\xe9 area.\n" + b"Agreed actions follow.\n" * 40
     text, encoding, warnings = decode_bytes(data, "x.txt")
-    assert (encoding, warnings) == ("utf-8", ["1 invalid bytes replaced"])
+    assert (encoding, warnings) == ("utf-8", ["替换了 1 个无效字节"])
     assert text.startswith("Minutes of the meeting in the caf\ufffd area.\n")
 
 
@@ -129,7 +130,7 @@ def test_valid_utf8_wins_over_a_stale_meta_charset(tmp_path):
 
 def test_control_characters_mean_binary():
     data = ("abc\x01\x02\x03\x04" * 50).encode("ascii")
-    with pytest.raises(LoadError, match="not a text file"):
+    with pytest.raises(LoadError, match="不是文本文件"):
         decode_bytes(data, "x.txt")
 
 
@@ -206,23 +207,23 @@ def test_legacy_doc_and_unknown_suffix_are_refused_case_insensitively(tmp_path):
     doc.write_bytes(b"\xd0\xcf\x11\xe0")
     with pytest.raises(LoadError) as info:
         load_file(doc)
-    assert info.value.reason == "old .doc format is not supported; save as .docx"
+    assert info.value.reason == "旧版 .doc 格式不支持，请另存为 .docx"
     other = tmp_path / "sheet.xyz"
     other.write_text("x")
     with pytest.raises(LoadError) as info:
         load_file(other)
-    assert info.value.reason == "unsupported file type .xyz"
+    assert info.value.reason == "不支持的文件类型 .xyz"
     upper = tmp_path / "NOTE.TXT"
     shutil.copy(BAD / "gbk_report.txt", upper)
     assert load_file(upper).text == PART
 
 
 def test_missing_file_and_directory_are_refused(tmp_path):
-    with pytest.raises(LoadError, match="file not found"):
+    with pytest.raises(LoadError, match="文件不存在"):
         load_file(tmp_path / "gone.txt")
     folder = tmp_path / "folder.txt"
     folder.mkdir()
-    with pytest.raises(LoadError, match="not a regular file"):
+    with pytest.raises(LoadError, match="不是普通文件"):
         load_file(folder)
 
 
@@ -231,7 +232,9 @@ def test_file_over_the_limit_is_refused_from_its_size(tmp_path):
     small.write_text("党建" * 600, encoding="utf-8")
     with pytest.raises(LoadError) as info:
         load_file(small, max_bytes=1024)
-    assert re.fullmatch(r"file too large \([\d.e-]+ MB > limit [\d.e-]+ MB\)", info.value.reason)
+    assert re.fullmatch(
+        r"文件过大（[\d.e-]+ MB，上限 [\d.e-]+ MB），请拆分后入库", info.value.reason
+    )
 
     # A 60 MB sparse file with the default 50 MB limit: refused without reading it.
     sparse = tmp_path / "huge.txt"
@@ -244,5 +247,5 @@ def test_file_over_the_limit_is_refused_from_its_size(tmp_path):
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert info.value.reason == "file too large (60 MB > limit 50 MB)"
+    assert info.value.reason == "文件过大（60 MB，上限 50 MB），请拆分后入库"
     assert peak < 1 * 2**20

@@ -16,7 +16,8 @@ from index.loaders import load_file
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 BAD = SHARED / "badinputs"
-WORD = "damaged or not a Word file"
+WORD = "Word 文件已损坏或不是 Word 文件"
+BOMB = "疑似压缩炸弹"
 
 
 def test_malformed_xml_docx_is_rejected_with_bounded_memory():
@@ -65,14 +66,14 @@ def test_valid_docx_with_unused_member_loads(tmp_path):
 def test_zip_bomb_docx_is_rejected_by_ratio(tmp_path):
     # 5 MB of zeros deflates about 1000:1; python-docx alone would open this file.
     path = _valid_docx(tmp_path / "bomb.docx", {"word/media/pad.bin": bytes(5 * 2**20)})
-    with pytest.raises(LoadError, match=WORD):
+    with pytest.raises(LoadError, match=BOMB):
         load_file(path)
 
 
 def test_oversized_docx_part_is_rejected(tmp_path, monkeypatch):
     path = _valid_docx(tmp_path / "big.docx")
     monkeypatch.setattr(docx_loader, "MAX_MEMBER_BYTES", 1000)
-    with pytest.raises(LoadError, match=WORD):
+    with pytest.raises(LoadError, match=BOMB):
         load_file(path)
 
 
@@ -152,7 +153,7 @@ def test_pdf_without_text_is_no_text_layer(tmp_path):
     _matplotlib_pdf(path, [])
     with pytest.raises(NoTextError) as info:
         load_file(path)
-    assert info.value.reason == "no text layer (scanned PDF?)"
+    assert info.value.reason == "PDF 没有文字层（可能是扫描件），请先做文字识别"
 
 
 def test_truncated_pdf_is_damaged(tmp_path):
@@ -162,7 +163,7 @@ def test_truncated_pdf_is_damaged(tmp_path):
     path.write_bytes(data[: len(data) // 3])
     with pytest.raises(LoadError) as info:
         load_file(path)
-    assert info.value.reason == "damaged PDF"
+    assert info.value.reason == "PDF 文件已损坏"
 
 
 def test_markdown_heading_marks_dropped(tmp_path):

@@ -44,10 +44,11 @@ def test_seed_000_levels_and_paths():
     assert section_path(outline, at(text, "习近平总书记强调")) == ""
 
 
-def test_seed_000_title_falls_back_to_first_sentence():
+def test_seed_000_title_is_derived_never_the_first_sentence():
     outline = parse_outline(seed("000"))
-    assert outline.title.startswith("为认真贯彻落实习近平总书记")
-    assert len(outline.title) <= 31
+    assert outline.title_source == "derived"
+    assert not outline.title.startswith("为认真贯彻落实")
+    assert outline.title.endswith("调研报告") or outline.title.endswith("…")
 
 
 def test_seed_001_run_in_headings_and_inline_enumeration():
@@ -197,6 +198,8 @@ def test_title_with_colon_is_kept_but_label_lines_are_not():
     assert parse_outline(text).title == "关于机关党建的调研报告：以某局为例"
 
 
-def test_fallback_title_skips_a_leading_heading():
+def test_derived_title_skips_a_leading_heading():
     text = "一、基本情况\n我们开展了调研，形成了报告。\n"
-    assert parse_outline(text).title == "我们开展了调研，形成了报告"
+    outline = parse_outline(text)
+    assert outline.title_source == "derived"
+    assert not outline.title.startswith("一、")

@@ -76,7 +76,7 @@ def test_changed_file_replaces_old_version(index_snapshot, settings, embedder, c
     )
     report = ingest_paths([corpus], settings, embedder=embedder)
     indexed = report.by_status("indexed")
-    assert len(indexed) == 1 and indexed[0].reason == "replaced previous version"
+    assert len(indexed) == 1 and indexed[0].reason == "已替换旧版本"
     after = index_snapshot(settings, embedder)
     assert len(after["docs"]) == 5
     assert after["docs"] != before["docs"]
@@ -149,8 +149,8 @@ def test_missing_path_and_unsupported_type_reported(settings, embedder, tmp_path
     (folder / "b.xlsx").write_bytes(b"PK\x03\x04")
     report = ingest_paths([folder, tmp_path / "nope"], settings, embedder=embedder)
     reasons = {Path(o.key).name: (o.status, o.reason) for o in report.outcomes}
-    assert reasons["b.xlsx"] == ("skipped", "unsupported file type .xlsx")
-    assert reasons["nope"] == ("failed", "no such file or folder")
+    assert reasons["b.xlsx"] == ("skipped", "不支持的文件类型 .xlsx")
+    assert reasons["nope"] == ("failed", "文件或文件夹不存在")
     assert reasons["a.txt"][0] == "indexed"
 
 

@@ -145,3 +145,13 @@ def test_unknown_format_is_refused(app, data_dir):
         ["ask", "城市好管家", "--format", "xml", "--data-dir", str(data_dir), "--embedder", "hash"],
     )
     assert result.exit_code != 0 and "text or json" in result.output
+
+
+def test_a_topic_over_the_length_cap_is_refused(app, data_dir, monkeypatch):
+    from core.errors import InputError
+
+    monkeypatch.setenv("ASSISTANT_MAX_QUESTION_CHARS", "20")
+    with pytest.raises(InputError, match=r"^问题过长（21 字，上限 20 字），请精简后再问$"):
+        invoke(app, data_dir, "draft", "党" * 21, "--mode", "summary")
+    result = invoke(app, data_dir, "ask", "城市好管家党建品牌是怎么打造的")  # 15 characters
+    assert result.exit_code == 0 and "城市好管家" in result.stdout

@@ -37,7 +37,7 @@ def test_ingest_list_search_delete(tmp_path, shared):
 
     first = run("ingest", str(folder), data_dir=data)
     assert first.returncode == 1  # one file failed
-    assert "corrupt.pdf" in first.stdout and "damaged PDF" in first.stdout
+    assert "corrupt.pdf" in first.stdout and "PDF 文件已损坏" in first.stdout
     assert "已入库 1" in first.stdout and "失败 1" in first.stdout
     assert "Traceback" not in first.stderr
 
@@ -62,6 +62,14 @@ def test_search_without_index_is_one_clear_line(tmp_path):
     assert res.returncode == 1
     assert "assistant ingest" in res.stderr and "Traceback" not in res.stderr
     assert len([ln for ln in res.stderr.splitlines() if ln.strip()]) == 1
+
+
+def test_overlong_question_is_one_clear_line(tmp_path):
+    res = run("ask", "党建" * 1001, data_dir=tmp_path / "empty")
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert [ln for ln in res.stderr.splitlines() if ln.strip()] == [
+        "错误: 问题过长（2002 字，上限 2000 字），请精简后再问"
+    ]
 
 
 def test_docs_list_and_delete_load_no_embedding_model(tmp_path, seed_reader):

@@ -183,3 +183,43 @@ def test_fake_chat_model_records_and_replays():
     assert fake.messages == [MESSAGES, [{"role": "user", "content": "再问"}]]
     with pytest.raises(RuntimeError, match="no reply enqueued"):
         fake.stream(MESSAGES)
+
+
+def test_keep_alives_do_not_outlast_the_total_deadline(stub):
+    """A server that only ever sends SSE comments answers every read at once, so the per-read
+    timeout never fires; the total deadline ends the call and closes the connection."""
+    cut = threading.Event()
+
+    def keep_alive_forever(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/event-stream")
+        handler.end_headers()
+        try:
+            while True:
+                handler.wfile.write(b": keep-alive\n\n")
+                handler.wfile.flush()
+                time.sleep(0.05)
+        except OSError:  # broken pipe or reset: the client hung up
+            cut.set()
+
+    url = stub(keep_alive_forever)
+    model = OpenAIChatModel(url, KEY, "m", timeout=30, total_timeout=0.5)
+    with pytest.raises(LLMTimeoutError, match="ASSISTANT_LLM_TOTAL_TIMEOUT") as info:
+        list(model.stream(MESSAGES))
+    assert "0.5 秒" in str(info.value) and "\n" not in str(info.value)
+    assert cut.wait(60), "the server is still sending keep-alives: the connection was left open"
+
+
+def test_total_deadline_comes_from_the_setting():
+    model = make_chat_model(
+        Settings(llm_base_url="http://127.0.0.1:9/v1", llm_model="m", llm_total_timeout=42)
+    )
+    assert model.total_timeout == 42
+    assert (
+        make_chat_model(Settings(llm_base_url="http://127.0.0.1:9/v1", llm_model="m")).total_timeout
+        == 300
+    )
+    from core.settings import load_settings
+
+    with pytest.raises(ConfigError, match="ASSISTANT_LLM_TOTAL_TIMEOUT"):
+        load_settings(llm_total_timeout=0)

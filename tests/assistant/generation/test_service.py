@@ -9,7 +9,7 @@ import pytest
 from assistant.generation.citations import cited_sentences
 from assistant.generation.prompt_sources import neutralise
 from assistant.generation.service import NOTICE_NO_HITS, NOTICE_NO_LLM, NOTICE_TIMEOUT, generate
-from core.errors import ConfigError, LLMError, LLMTimeoutError
+from core.errors import ConfigError, InputError, LLMError, LLMTimeoutError
 from core.normalize import to_simplified
 from index.chunking import count_tokens
 
@@ -129,6 +129,38 @@ def test_bad_arguments_are_config_errors(fake, party_retriever, settings):
         list(generate("党员", mode="poem", retriever=party_retriever, chat=fake, settings=settings))
     with pytest.raises(ConfigError, match="empty"):
         list(generate("  ", mode="answer", retriever=party_retriever, chat=fake, settings=settings))
+
+
+def test_a_question_over_the_length_cap_is_refused_before_retrieval(
+    fake, party_retriever, settings
+):
+    capped = settings.model_copy(update={"max_question_chars": 10})
+    with pytest.raises(InputError) as info:
+        list(
+            generate(
+                "党" * 11, mode="answer", retriever=party_retriever, chat=fake, settings=capped
+            )
+        )
+    assert str(info.value) == "问题过长（11 字，上限 10 字），请精简后再问"
+    assert party_retriever.queries == [] and fake.messages == []
+    fake.enqueue(["在职党员485名[1]。"])
+    # Exactly at the cap (surrounding spaces do not count) is answered.
+    _, result = run(
+        " 市住建局有多少在职党员 ",
+        mode="answer",
+        retriever=party_retriever,
+        chat=fake,
+        settings=settings.model_copy(update={"max_question_chars": 11}),
+    )
+    assert party_retriever.queries == ["市住建局有多少在职党员"] and result.text
+
+
+def test_question_cap_setting_defaults_to_2000_and_is_validated():
+    from core.settings import Settings, load_settings
+
+    assert Settings().max_question_chars == 2000
+    with pytest.raises(ConfigError, match="ASSISTANT_MAX_QUESTION_CHARS"):
+        load_settings(max_question_chars=0)
 
 
 @pytest.mark.parametrize("mode", ["answer", "summary", "suggest"])

@@ -138,6 +138,26 @@ def test_empty_question_and_empty_library_yield_nothing(tmp_path):
     assert gen.calls == []
 
 
+def test_overlong_question_is_one_error_toast_and_no_generation(settings):
+    gen = fake_generate([Event("done", result=_result())])
+    capped = settings.model_copy(update={"max_question_chars": 50})
+    ctx = AppContext(capped, generate_fn=gen, retriever=object())
+    with pytest.raises(gr.Error) as info:
+        list(stream_answer(ctx, "党" * 51, "问答"))
+    assert info.value.message == "问题过长（51 字，上限 50 字），请精简后再问"
+    assert gen.calls == []
+    assert list(stream_answer(ctx, "党" * 50, "问答"))[-1].result is not None
+
+
+def test_question_box_carries_the_length_cap():
+    settings = Settings(embedder="hash", max_question_chars=321)
+    app = build_app(settings, generate_fn=fake_generate([]))
+    (box,) = [
+        c for c in app.get_config_file()["components"] if c["props"].get("elem_id") == "question"
+    ]
+    assert box["props"]["max_length"] == 321
+
+
 def test_filters_from_dropdowns():
     assert filters_from("全部", "全部", None) is None
     assert filters_from("市住建局", "2021", "全部") == {"org": "市住建局", "year": 2021}

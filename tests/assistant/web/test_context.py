@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -82,3 +83,56 @@ def test_injected_retriever_is_kept_across_index_changes(tmp_path):
     ctx.index_changed()
     with ctx.lease_index() as (retriever, reader):
         assert retriever is fake and reader is None
+
+
+def _cli_ingest(folder, data_dir):
+    """`assistant ingest FOLDER --no-prune` in its own process, as a drafter runs it."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "ASSISTANT_DATA_DIR": str(data_dir),
+        "ASSISTANT_EMBEDDER": "hash",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[3]),
+    }
+    res = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ingest", "--no-prune", str(folder)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_an_ingest_by_the_cli_is_answered_from_without_a_restart(tmp_path, seeds_dir):
+    """With the app running, `assistant ingest` in another process adds two reports: the next
+    question that matches one is answered from it (it used to fail with Chroma's "Error
+    finding id": the app's Chroma client held the index as it was when it opened)."""
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    first, later = tmp_path / "first", tmp_path / "later"
+    for folder, files in ((first, seeds[:3]), (later, seeds[3:])):
+        folder.mkdir()
+        for f in files:
+            shutil.copy(f, folder / f.name)
+    new_seed = "003_1639e3c3017186e5.txt"  # 市城管局 “城市好管家” 党建品牌
+    assert (later / new_seed).exists()
+    data = tmp_path / "data"
+    _cli_ingest(first, data)
+    ctx = AppContext(Settings(data_dir=data, embedder="hash"), embedder=HashEmbedder())
+
+    def ask(question):
+        events = list(ctx.generate(question, mode="answer", filters=None))
+        assert events[-1].kind == "done"
+        return events[-1].result
+
+    assert ask("机关党建与业务融合").sources  # the app is up and has answered
+    before = _peek(ctx)
+    _cli_ingest(later, data)
+    result = ask("市城管局“城市好管家”党建品牌是怎么打造的")
+    files = {Path(c.hit.source_path).name for c in result.sources}
+    assert new_seed in files and "城市好管家" in result.text
+    assert not _reader_is_open(before), "the outdated reader is closed once unused"
+    assert len(_peek(ctx).documents()) == 5

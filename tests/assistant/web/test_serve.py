@@ -107,3 +107,81 @@ def test_login_is_enforced(settings):
             assert client.get("/config").status_code == 200
     finally:
         app.close()
+
+
+def test_sigterm_stops_serve_and_removes_the_export_folders(tmp_path, seeds_dir):
+    """`assistant serve` in its own process: an answer writes its downloads, SIGTERM (what
+    systemd and docker stop send) closes the server and the downloads' folder goes with it."""
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from gradio_client import Client
+
+    from index.embedders.hash import HashEmbedder
+    from index.pipeline import ingest_paths
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(seeds_dir / "003_1639e3c3017186e5.txt", folder)
+    data = tmp_path / "data"
+    ingest_paths([folder], Settings(data_dir=data, embedder="hash"), embedder=HashEmbedder())
+    temp = tmp_path / "tmp"  # the server's temp dir: its export folders land here
+    temp.mkdir()
+    repo = Path(__file__).resolve().parents[3]
+    env = {
+        **os.environ,
+        "ASSISTANT_DATA_DIR": str(data),
+        "ASSISTANT_EMBEDDER": "hash",
+        "TMPDIR": str(temp),
+        "PYTHONPATH": str(repo),
+    }
+    env.pop("GRADIO_TEMP_DIR", None)
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 120  # a wait for the server to start, not a timing check
+        while True:
+            assert proc.poll() is None, proc.stdout.read()
+            try:
+                if httpx.get(url, timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "serve did not start"
+            time.sleep(0.2)
+        client = Client(url, verbose=False, download_files=False, analytics_enabled=False)
+        outputs = client.predict(
+            "城市好管家党建品牌是怎么打造的",
+            "问答",
+            "全部",
+            "全部",
+            "全部",
+            True,
+            "不套用",
+            "",
+            api_name="/ask",
+        )
+        assert "城市好管家" in outputs[0]
+        (exports,) = temp.glob("assistant-exports-*")
+        written = sorted(p.suffix for p in exports.rglob("*") if p.is_file())
+        assert written == [".docx", ".md"]
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=120)
+        assert proc.returncode == 0, out
+        assert not exports.exists(), f"left behind: {sorted(exports.rglob('*'))}"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()

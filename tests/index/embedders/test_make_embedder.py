@@ -85,7 +85,7 @@ def test_threads_must_be_positive(tmp_path):
     from core.settings import load_settings
 
     # The settings object itself refuses it, with the setting named in the message.
-    with pytest.raises(ConfigError, match=r"embed_threads must be at least 1"):
+    with pytest.raises(ConfigError, match=r"embed_threads 至少为 1"):
         load_settings(data_dir=tmp_path, embedder="hash", embed_threads=0)
 
 

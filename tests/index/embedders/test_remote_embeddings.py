@@ -114,7 +114,7 @@ def test_settings_reach_the_embedder_and_cap_concurrency(recorder):
 
 def test_concurrency_below_one_is_a_config_error(monkeypatch):
     monkeypatch.setenv("ASSISTANT_EMBEDDING_CONCURRENCY", "0")
-    with pytest.raises(ConfigError, match="embedding_concurrency must be at least 1"):
+    with pytest.raises(ConfigError, match="embedding_concurrency 至少为 1"):
         load_settings()
 
 

@@ -1,0 +1,171 @@
+"""A report's date and year, by rules on normalised lines.
+
+Date, first that applies:
+1. A dateline at the top or the 落款 at the end: a short line that is the date (maybe in
+   brackets or after a dash: 「（2022年10月16日）」「——2023年3月5日在……会议上」), or a
+   short line that says it is one (发布时间 …).
+2. A news item's leading stamp: 「2023-08-08 15:46，正文：」「[2023年08月07日]，正文：」.
+3. What dropped debris lines said: 发布时间, or the date on a 来源 line.
+
+Year, first that applies: a year in the title; a news item's stamp; the year the opening paragraph says the
+work is about (「2021年度」「2023年上半年」); the date's year; the congress the report is made
+to or a journal issue (「2023年第1期」); a year near 「今年」; the one year a news item names.
+A review (今年/一年来/全年) is never older than the latest plenum or congress it cites
+(「二十届三中全会」 → 2024 at least).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from core.numerals import cn_int
+from core.periods import congress_year
+from index.metadata.facts import Facts, line_date
+
+_DATE_RE = re.compile(
+    r"((?:19|20)\d{2})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})(?![\d])\s*日?"
+)
+_DATE_KEYWORD_RE = re.compile(r"发布|时间|日期|来源|发表|更新|发稿|印发")
+_STAMP_RE = re.compile(
+    r"^\[?((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})日?\]?"
+    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*,?\s*正文\s*:"
+)
+_NEWS_ITEM_RE = re.compile(r"^.{0,30}?正文\s*:")
+_YEAR_OF_REPORT_RE = re.compile(r"((?:19|20)\d{2})\s*年(?:度|上半年|下半年|工作|以来)")
+_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+_BASE_BEFORE_RE = re.compile(r"(?:比|较|同比|相比|与|对比|超过|高于|低于|而|从|由)\s*$")
+_THIS_YEAR_WINDOW = 100
+_DATELINE_TOP = 15  # lines from the top where a dateline stands (under a two-line title)
+_DATELINE_BOTTOM = 10  # lines from the end: the 落款
+_OPENING_CHARS = 400
+_OWN_CONGRESS_RE = re.compile(
+    r"(?:向|在)(?:党的|中国共产党)?第([十一二三四五六七八九]{1,3})次全国代表大会(?:作|上的|上作)?(?:政治)?报告"
+)
+_TITLE_CONGRESS_RE = re.compile(r"[(（]([十一二三四五六七八九]{1,3})大[)）]\s*$")
+_ISSUE_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*第\s*\d{1,2}\s*期")
+_REVIEW_RE = re.compile(r"今年|一年来|全年|过去一年")
+_CN = "一二三四五六七八九十"
+_PLENUM_RE = re.compile(rf"(?:党的)?([{_CN}]{{2,3}})届([{_CN}])中全会")
+_CONGRESS_RE = re.compile(rf"党的([{_CN}]{{2,3}})大")
+# Plenum n of a Central Committee: years after its congress (the 18th–20th as held).
+_PLENUM_OFFSET = (0, 1, 1, 2, 3, 4, 5)
+_PLENUM_YEARS = {
+    18: (2012, 2013, 2013, 2014, 2015, 2016, 2017),
+    19: (2017, 2018, 2018, 2019, 2020, 2021, 2022),
+    20: (2022, 2023, 2024, 2025),
+}
+
+
+def _first_paragraph(lines: list[str]) -> str:
+    return next((ln for ln in lines if "。" in ln or len(ln) > 60), "")
+
+
+def report_date(lines: list[str], norm: str, facts: Facts) -> dt.date | None:
+    """The report's own date (module rules 1–3)."""
+    edge = set(range(min(len(lines), _DATELINE_TOP))) | set(
+        range(max(0, len(lines) - _DATELINE_BOTTOM), len(lines))
+    )
+    for i, line in enumerate(lines):
+        if "。" in line or len(line) > 80:
+            continue
+        m = _DATE_RE.search(line)
+        if not m:
+            continue
+        # A dateline is the date itself (maybe in brackets or after a dash), not a heading or
+        # a list item that mentions one.
+        leading = m.start() <= 3 and not re.match(r"[(（]?[一二三四五六七八九十\d]+[)）、.]", line)
+        dateline = leading and (len(line) <= 30 or line.startswith(("—", "-")))
+        keyword = _DATE_KEYWORD_RE.search(line) and len(line) <= 40 and "," not in line
+        if not (keyword or (i in edge and dateline)):
+            continue
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            continue
+    m = _STAMP_RE.match(norm.lstrip())
+    if m:
+        date = line_date(m.group(0))
+        if date:
+            return date
+    return facts.published
+
+
+def _implied_year(norm: str, title: str, facts: Facts) -> int | None:
+    """The National Congress the report is made to, or its journal issue."""
+    m = (
+        _OWN_CONGRESS_RE.search(title)
+        or _TITLE_CONGRESS_RE.search(title)
+        or _OWN_CONGRESS_RE.search(norm[:_OPENING_CHARS])
+    )
+    if m:
+        n = cn_int(m.group(1))
+        year = congress_year(n) if n else None
+        if year:
+            return year
+    if facts.issue_year:
+        return facts.issue_year
+    m = _ISSUE_RE.search(norm[:_OPENING_CHARS]) or _ISSUE_RE.search(norm[-_OPENING_CHARS:])
+    return int(m.group(1)) if m else None
+
+
+def latest_cited_year(norm: str) -> int | None:
+    """The year of the latest plenum (「二十届三中全会」) or congress (「党的二十大」) cited."""
+    years = []
+    for m in _PLENUM_RE.finditer(norm):
+        n, k = cn_int(m.group(1)), cn_int(m.group(2))
+        if not n or not k or not 1 <= k <= len(_PLENUM_OFFSET):
+            continue
+        known = _PLENUM_YEARS.get(n)
+        if known and k <= len(known):
+            years.append(known[k - 1])
+        elif (base := congress_year(n)) is not None:
+            years.append(base + _PLENUM_OFFSET[k - 1])
+    for m in _CONGRESS_RE.finditer(norm):
+        n = cn_int(m.group(1))
+        if n and (year := congress_year(n)):
+            years.append(year)
+    return max(years) if years else None
+
+
+def _only_year(norm: str) -> int | None:
+    """The one year the text names outright, comparison bases (比2021年) aside."""
+    found = {
+        int(m.group(1))
+        for m in _YEAR_RE.finditer(norm)
+        if not _BASE_BEFORE_RE.search(norm[max(0, m.start() - 3) : m.start()])
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def report_year(
+    norm: str, lines: list[str], title: str, date: dt.date | None, facts: Facts
+) -> int | None:
+    """The year the report is about (module rules, in order)."""
+    m = _YEAR_RE.search(title)
+    if m:
+        return int(m.group(1))
+    if date is not None and _STAMP_RE.match(norm.lstrip()):
+        return date.year  # a news item is of the day it was published
+    m = _YEAR_OF_REPORT_RE.search(_first_paragraph(lines))
+    if m:
+        return int(m.group(1))
+    if date is not None:
+        return date.year
+    implied = _implied_year(norm, title, facts)
+    if implied is not None:
+        return implied
+    year = None
+    for hit in re.finditer(r"今年", norm):
+        window = norm[max(0, hit.start() - _THIS_YEAR_WINDOW) : hit.end() + _THIS_YEAR_WINDOW]
+        m = _YEAR_RE.search(window)
+        if m:
+            year = int(m.group(1))
+            break
+    if year is None and _NEWS_ITEM_RE.match(norm.lstrip()):
+        year = _only_year(norm)  # a news item is about the one year it names
+    if _REVIEW_RE.search(norm):
+        cited = latest_cited_year(norm)
+        if cited is not None and (year is None or year < cited):
+            year = cited
+    return year

@@ -1,0 +1,56 @@
+from index.outline import parse_outline
+from index.prepare import build_document
+from index.titles import derive_title, find_title
+
+BODY = "正文第一段，内容完整。\n" * 3
+
+
+def test_title_split_over_two_lines_is_joined_with_a_space():
+    text = (
+        "高举中国特色社会主义伟大旗帜\n为全面建设社会主义现代化国家而团结奋斗\n——在中国共产党第二十次全国代表大会上的报告\n（2022年10月16日）\n习　近　平\n同志们：\n"
+        + BODY
+    )
+    assert find_title(text) == "高举中国特色社会主义伟大旗帜 为全面建设社会主义现代化国家而团结奋斗"
+
+
+def test_title_broken_inside_a_phrase_is_joined_without_a_space():
+    text = "关于老旧小区改造中发挥党员\n先锋模范作用的调研报告\n" + BODY
+    assert find_title(text) == "关于老旧小区改造中发挥党员先锋模范作用的调研报告"
+    assert find_title("某某局2023年度党建\n工作总结\n" + BODY) == "某某局2023年度党建工作总结"
+
+
+def test_zero_width_characters_never_reach_the_title():
+    outline = parse_outline("党建\u200b协同\u2060发展的思考\n" + BODY)
+    assert outline.title == "党建协同发展的思考"
+    assert outline.title_source == "text"
+
+
+def test_about_report_line_after_a_paragraph():
+    text = "本文为转载内容，仅供参考。\n关于2023年机关党建工作情况的报告\n" + BODY
+    assert find_title(text) == "关于2023年机关党建工作情况的报告"
+
+
+def test_first_sentence_is_never_the_title():
+    text = (
+        "为认真贯彻落实上级要求，我局围绕城市建设中党员作用发挥开展了调研。现将调研情况报告如下:\n"
+        + BODY
+    )
+    doc = build_document(text, source_path="x.txt")
+    assert doc.metadata["title_source"] == "derived"
+    assert doc.title == "关于城市建设中党员作用发挥的调研报告"
+
+
+def test_derived_title_from_unit_and_genre():
+    assert derive_title("今年以来，党建工作。党建。党建。", "盐城市城市管理局", "工作总结") == (
+        "盐城市城市管理局党建工作总结"
+    )
+
+
+def test_original_title_of_a_news_item_ends_at_its_dateline():
+    text = "2023-08-16 09:03，正文：原标题：为困难家庭修缮房屋 将温暖送到群众心坎中新网新疆新闻8月15日电（寇紫娟）正文。"
+    assert find_title(text) == "为困难家庭修缮房屋 将温暖送到群众心坎"
+
+
+def test_hint_title_is_single_line():
+    outline = parse_outline(BODY, title_hint="强化工作载体建设\n破解“两张皮”顽症")
+    assert "\n" not in outline.title
