@@ -15,11 +15,14 @@ from pathlib import Path
 from core.errors import ConfigError, LoadError, NoTextError
 from core.settings import Settings
 from index.embedders.base import Embedder
-from index.ingest_report import FileOutcome, IngestReport, same_content
+from index.ingest_report import FileOutcome, IngestReport
+from index.placing import Placing, drop_if_orphan
 from index.prepare import Prepared, chunk_metadata
 from index.prepare_worker import prepared_items
 from index.sources import Item, file_items, record_items
 from index.store import IndexStore, open_store
+from index.store.edits import Edits
+from index.versions import Versions
 
 FLUSH_CHUNKS = 256
 
@@ -87,13 +90,19 @@ def run_ingest(
     *,
     prune_roots: Iterable[str] = (),
     progress: Progress | None = None,
+    replace_versions: bool = False,
 ) -> IngestReport:
-    """Write ``items`` into ``store``; the caller holds the write lock."""
+    """Write ``items`` into ``store``; the caller holds the write lock. With
+    ``replace_versions``, a document found to be a version of one already stored keeps only
+    the newer of the two."""
     report = IngestReport()
     report.recovered = store.recover()
     catalog = store.catalog
     _check_chunking(catalog, settings)
     writer = _Writer(store, embedder, report)
+    placing = Placing(
+        writer, store, report, Versions(catalog), Edits(settings.data_dir), replace_versions
+    )
     total, done = len(items), 0
 
     todo: list[Item] = []
@@ -113,7 +122,7 @@ def run_ingest(
             status = "skipped" if isinstance(result, NoTextError) else "failed"
             report.add(FileOutcome(item.key, status, reason=result.reason))
         else:
-            _place(item, result, writer, store, report)
+            placing.place(item, result)
         if progress:
             progress(done, total, writer.embedded)
     writer.flush()
@@ -124,7 +133,7 @@ def run_ingest(
             if key not in seen:
                 doc_id = catalog.source(key)[0]
                 catalog.drop_source(key)
-                _drop_if_orphan(store, doc_id)
+                drop_if_orphan(store, doc_id)
                 report.add(
                     FileOutcome(
                         key, "removed", reason="文件已不在文件夹中，已从库中移除", doc_id=doc_id
@@ -155,58 +164,6 @@ def _check_chunking(catalog, settings: Settings) -> None:
         )
 
 
-def _place(
-    item: Item, prep: Prepared, writer: _Writer, store: IndexStore, report: IngestReport
-) -> None:
-    """Decide new / duplicate / replaced for a prepared document and queue its writes."""
-    catalog = store.catalog
-    doc = prep.doc
-    previous = catalog.source(item.key)
-    old_doc = previous[0] if previous and previous[0] != doc.doc_id else None
-
-    def register() -> None:
-        catalog.set_source(item.key, item.root, doc.doc_id, item.file_hash)
-        if old_doc:
-            _drop_if_orphan(store, old_doc)
-
-    if writer.in_flight(doc.doc_id) or catalog.doc_status(doc.doc_id) == "done":
-        others = [p for p in catalog.paths_of(doc.doc_id) if p != item.key]
-        first = others[0] if others else catalog.document(doc.doc_id).source_path
-        if writer.in_flight(doc.doc_id):
-            writer.also_on_done(doc.doc_id, register)
-        else:
-            register()
-        if previous and not old_doc:
-            report.add(FileOutcome(item.key, "unchanged", doc_id=doc.doc_id))
-        else:
-            report.add(
-                FileOutcome(
-                    item.key,
-                    "duplicate",
-                    reason=same_content(first),
-                    doc_id=doc.doc_id,
-                    other=first,
-                )
-            )
-        return
-    writer.add(prep, item.source_id, register)
-    report.add(
-        FileOutcome(
-            item.key,
-            "indexed",
-            reason="已替换旧版本" if old_doc else "",
-            doc_id=doc.doc_id,
-            n_chunks=len(prep.chunks),
-            warnings=doc.warnings,
-        )
-    )
-
-
-def _drop_if_orphan(store: IndexStore, doc_id: str) -> None:
-    if not store.catalog.paths_of(doc_id):
-        store.delete_document(doc_id)
-
-
 def _default_embedder(settings: Settings) -> Embedder:
     from index.embedders import make_embedder
 
@@ -222,6 +179,7 @@ def _ingest(
     embedder: Embedder | None,
     rebuild: bool,
     progress: Progress | None,
+    replace_versions: bool = False,
 ) -> IngestReport:
     from index.store.index_store import index_exists, remove_index_files, write_lock
     from index.store.repair import repair_before_ingest
@@ -240,7 +198,13 @@ def _ingest(
                 store.wipe()
                 store.open_vectors(embedder.model_id, embedder.dimension, create=True)
             run = run_ingest(
-                items, store, embedder, settings, prune_roots=prune_roots, progress=progress
+                items,
+                store,
+                embedder,
+                settings,
+                prune_roots=prune_roots,
+                progress=progress,
+                replace_versions=replace_versions,
             )
         finally:
             store.close()
@@ -258,8 +222,10 @@ def ingest_paths(
     rebuild: bool = False,
     embedder: Embedder | None = None,
     progress: Progress | None = None,
+    replace_versions: bool = False,
 ) -> IngestReport:
-    """Ingest files and folders. With ``prune``, files gone from a folder ingested before are removed."""
+    """Ingest files and folders. With ``prune``, files gone from a folder ingested before are
+    removed; with ``replace_versions``, of two versions of a report only the newer stays."""
     paths = list(paths)
     report = IngestReport()
     items, roots = file_items(paths, settings, report)
@@ -271,6 +237,7 @@ def ingest_paths(
         embedder=embedder,
         rebuild=rebuild,
         progress=progress,
+        replace_versions=replace_versions,
     )
 
 

@@ -26,6 +26,7 @@ class Prepared:
     doc: Document
     chunks: list[Chunk]
     tokens: list[list[str]]
+    signature: bytes = b""  # MinHash of the text (index.versions), to find its versions
 
 
 def content_hash(text: str) -> str:

@@ -35,6 +35,7 @@ from core.errors import AssistantError, LoadError, NoTextError
 from core.settings import Settings
 from index.prepare import Prepared, build_document, prepare
 from index.sources import Item
+from index.versions import signature
 
 log = logging.getLogger(__name__)
 
@@ -82,11 +83,13 @@ def prepare_item(item: Item, settings: Settings) -> Prepared | LoadError:
         )
         if doc is None:
             raise NoTextError(item.key)
-        return prepare(
+        prep = prepare(
             doc,
             max_tokens=settings.chunk_tokens,
             overlap_sentences=settings.chunk_overlap_sentences,
         )
+        prep.signature = signature(doc.text)
+        return prep
     except LoadError as exc:
         return exc
     except OSError as exc:  # the file could not be read (permissions, I/O error, gone)

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
+from assistant.cli import output
 from assistant.cli.options import DataDir, Embedder, Genre, Org, Pipeline, Year
 from core.errors import AssistantError
 from core.settings import Settings, load_settings
@@ -26,20 +26,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-docs_app = typer.Typer(help="List and delete indexed documents.", no_args_is_help=True)
-app.add_typer(docs_app, name="docs")
-# Emoji codes off: ":x:" in a passage is text, not ❌. Data always goes in as Text or with
-# markup=False, so brackets in a file name are never read as markup.
-console = Console(emoji=False)
-err = Console(stderr=True, emoji=False)
-
-
-def printable(text: str, *, keep_newlines: bool = False) -> str:
-    """``text`` with control characters (ANSI escapes included) shown as ``\\x1b`` etc."""
-    return "".join(
-        ch if ch.isprintable() or (keep_newlines and ch in "\n\t") else ascii(ch)[1:-1]
-        for ch in text
-    )
+console = output.console()
+err = output.console(stderr=True)
+printable = output.printable
 
 
 def _settings(data_dir: Path | None = None, embedder: str | None = None, **extra) -> Settings:
@@ -58,6 +47,13 @@ def ingest(
             "--prune/--no-prune", help="Remove documents whose files left an ingested folder."
         ),
     ] = True,
+    replace_versions: Annotated[
+        bool,
+        typer.Option(
+            "--replace-versions",
+            help="Of two versions of a report (a shortened or re-encoded copy), keep the newer only.",
+        ),
+    ] = False,
     fmt: Annotated[str, typer.Option("--format", help="text | json")] = "text",
     data_dir: DataDir = None,
     embedder: Embedder = None,
@@ -85,7 +81,14 @@ def ingest(
         def progress(done: int, total: int, chunks: int) -> None:
             bar.update(task, completed=done, total=total, chunks=chunks)
 
-        report = ingest_paths(paths, settings, prune=prune, rebuild=rebuild, progress=progress)
+        report = ingest_paths(
+            paths,
+            settings,
+            prune=prune,
+            rebuild=rebuild,
+            progress=progress,
+            replace_versions=replace_versions,
+        )
 
     if fmt == "json":
         _ingest_json(report, paths)
@@ -121,9 +124,7 @@ def ingest(
 
 def _note(o, paths: list[Path]) -> str:
     """The 说明 of one outcome: chunks and warnings when indexed, else the reason."""
-    from index.ingest_report import same_content
-
-    reason = same_content(shown_path(o.other, paths)) if o.other else printable(o.reason)
+    reason = printable(shown_paths_in(o.reason, paths))
     if o.status == "indexed":
         return "; ".join(filter(None, [f"{o.n_chunks} 段", reason, *map(printable, o.warnings)]))
     return reason
@@ -139,8 +140,8 @@ def _ingest_json(report, paths: list[Path]) -> None:
             "path": o.key,
             "status": o.status,
             "status_zh": STATUS_ZH[o.status],
-            "reason": o.reason,
-            "same_as": o.other,
+            "reason": shown_paths_in(o.reason, paths),
+            "same_as": shown_path(o.other, paths) if o.other else None,
             "doc_id": o.doc_id,
             "chunks": o.n_chunks,
             "warnings": o.warnings,
@@ -155,6 +156,18 @@ def _ingest_json(report, paths: list[Path]) -> None:
         "files": files,
     }
     typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+
+
+def shown_paths_in(text: str, roots: list[Path]) -> str:
+    """``text`` with every path under a folder given shown relative to it, as in the table."""
+    for root in roots:
+        try:
+            base = root.resolve()
+        except OSError:
+            continue
+        if base.is_dir():
+            text = text.replace(f"{base}/", f"{root.name}/")
+    return text
 
 
 def shown_path(key: str, roots: list[Path]) -> str:
@@ -240,81 +253,6 @@ def search(
         console.print(printable(h.text, keep_newlines=True), markup=False, highlight=False)
 
 
-@docs_app.command("list")
-def docs_list(
-    fmt: Annotated[str, typer.Option("--format", help="text | json")] = "text",
-    data_dir: DataDir = None,
-    embedder: Embedder = None,
-) -> None:
-    """List indexed documents with their metadata (``--format json`` for scripts).
-
-    Example: assistant docs list --format json
-    """
-    import json
-
-    from index.store import open_store
-
-    if fmt not in ("text", "json"):
-        raise typer.BadParameter("--format must be text or json", param_hint="--format")
-    settings = _settings(data_dir, embedder)
-    store = open_store(settings)  # the catalog only: no embedding model is loaded
-    try:
-        docs = store.catalog.documents()
-        if fmt == "json":
-            rows = [
-                {
-                    "doc_id": d.doc_id,
-                    "title": d.title,
-                    "org": d.metadata.get("org"),
-                    "date": d.metadata.get("date"),
-                    "year": d.metadata.get("year"),
-                    "genre": d.metadata.get("genre"),
-                    "file": Path(d.source_path).name,
-                    "chunks": d.n_chunks,
-                    "versions": [],  # version groups are not detected yet
-                }
-                for d in docs
-            ]
-            typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-            return
-        table = Table(title=Text(f"文档库 ({printable(str(settings.index_dir))})"))
-        for col in ("编号", "标题", "单位", "年份", "文种", "段数", "文件"):
-            table.add_column(col)
-        for d in docs:
-            m = d.metadata
-            cells = [
-                d.doc_id,
-                d.title,
-                m.get("org") or "",
-                str(m.get("year") or ""),
-                m.get("genre") or "",
-                str(d.n_chunks),
-                Path(d.source_path).name,
-            ]
-            table.add_row(*(Text(printable(c)) for c in cells))
-        console.print(table)
-    finally:
-        store.close()
-
-
-@docs_app.command("delete")
-def docs_delete(
-    ids: Annotated[
-        list[str], typer.Argument(help="Document ids (from `docs list`) or file stems.")
-    ],
-    data_dir: DataDir = None,
-    embedder: Embedder = None,
-) -> None:
-    """Delete documents from the index (vectors, keyword index and catalog).
-
-    Example: assistant docs delete d3f1c2…
-    """
-    from index.store import delete_documents
-
-    deleted = delete_documents(ids, _settings(data_dir, embedder))
-    console.print(f"已删除 {len(deleted)} 篇文档。")
-
-
 COMMAND_PLUGINS = "drafting_assistant.commands"
 
 
@@ -324,6 +262,8 @@ def _mount_commands() -> None:
     (``assistant eval`` from ``evals``, which depends on this package, not the reverse)."""
     from importlib.metadata import entry_points
 
+    from assistant.cli.chat import register as register_chat
+    from assistant.cli.docs import app as docs_app
     from assistant.cli.generate import register as register_generate
     from assistant.cli.maintenance import app as index_app
     from assistant.cli.model import app as model_app
@@ -331,8 +271,10 @@ def _mount_commands() -> None:
     from assistant.cli.web import register as register_web
 
     register_generate(app)
+    register_chat(app)
     register_review(app)
     register_web(app)
+    app.add_typer(docs_app, name="docs", help="List, edit and delete indexed documents.")
     app.add_typer(index_app, name="index", help="Index check, repair, migrate to Chroma.")
     app.add_typer(model_app, name="model", help="Local chat models: install, list, remove.")
     for plugin in entry_points(group=COMMAND_PLUGINS):

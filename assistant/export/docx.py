@@ -42,6 +42,7 @@ HEADINGS = (  # (level, pattern, font, bold)
 )
 _MD_HEADING = re.compile(r"^#{1,6}\s*")
 _SENTENCE_END = re.compile(r"[。！？]")
+_LABEL_LINE = re.compile(r"^【[^】]*】$")
 
 
 def _set_font(run_or_style, font: str, size: Pt, bold: bool = False) -> None:
@@ -163,6 +164,58 @@ def flagged_sentences(checks) -> dict[str, str]:
     return out
 
 
+def add_text(doc, text: str, checks=None) -> None:
+    """``text`` one paragraph a line; extractive 【标题 · 章节】 labels are left out (the
+    sources list names every passage)."""
+    flagged = flagged_sentences(checks)
+    for raw in text.splitlines():
+        line = _clean(raw)
+        if line and not _LABEL_LINE.match(line):
+            _add_line(doc, line, flagged)
+
+
+def add_sources(doc, sources) -> None:
+    """A 参考来源 heading and one line per source: number, title, section, unit, year."""
+    p = doc.add_paragraph(style="Heading 1")
+    p.paragraph_format.space_before = LINE
+    _set_font(p.add_run("参考来源"), H1_FONT, BODY_SIZE)
+    for c in sources:
+        _set_font(doc.add_paragraph().add_run(source_label(c)), BODY_FONT, BODY_SIZE)
+
+
+def new_document():
+    """An empty document in the house style."""
+    doc = Document()
+    _setup(doc)
+    return doc
+
+
+def add_title(doc, title: str, label: str = "") -> None:
+    """The centred title and, under it, who wrote the text (``label``)."""
+    if title.strip():
+        p = doc.add_paragraph(style="Title")
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _set_font(p.add_run(title.strip()), TITLE_FONT, TITLE_SIZE)
+    if label:
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _set_font(p.add_run(f"（{label}）"), BODY_FONT, BODY_SIZE)
+
+
+def add_heading(doc, text: str) -> None:
+    """A 黑体 heading line (one turn of a conversation)."""
+    p = doc.add_paragraph(style="Heading 1")
+    p.paragraph_format.space_before = LINE
+    _set_font(p.add_run(text), H1_FONT, BODY_SIZE)
+
+
+def add_plain(doc, text: str) -> None:
+    """One indented body paragraph, as written."""
+    p = doc.add_paragraph()
+    _indent_first_line(p)
+    _set_font(p.add_run(text), BODY_FONT, BODY_SIZE)
+
+
 def to_docx(
     title: str,
     text: str,
@@ -176,27 +229,11 @@ def to_docx(
 
     ``checks``: the verifier's ``SentenceCheck``s; flagged sentences carry Word comments.
     ``label``: who wrote it (e.g. 本地模型（Qwen2.5-1.5B）), stated under the title."""
-    doc = Document()
-    _setup(doc)
-    if title.strip():
-        p = doc.add_paragraph(style="Title")
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _set_font(p.add_run(title.strip()), TITLE_FONT, TITLE_SIZE)
-    if label:
-        p = doc.add_paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _set_font(p.add_run(f"（{label}）"), BODY_FONT, BODY_SIZE)
-    flagged = flagged_sentences(checks)
-    for raw in text.splitlines():
-        line = _clean(raw)
-        if line:
-            _add_line(doc, line, flagged)
+    doc = new_document()
+    add_title(doc, title, label)
+    add_text(doc, text, checks)
     if sources:
-        p = doc.add_paragraph(style="Heading 1")
-        p.paragraph_format.space_before = LINE
-        _set_font(p.add_run("参考来源"), H1_FONT, BODY_SIZE)
-        for c in sources:
-            _set_font(doc.add_paragraph().add_run(source_label(c)), BODY_FONT, BODY_SIZE)
+        add_sources(doc, sources)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))

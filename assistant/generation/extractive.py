@@ -6,8 +6,9 @@ Used when no language model is configured or the model fails. Deterministic.
    sentences only (closed by an end mark: headings and cut-off fragments have none).
 2. Score each against the query: the share of the query's character bigrams (on
    ``core.normalize.normalize`` text, question words removed) that the sentence contains,
-   plus a small bonus for the passage's retrieval rank (and, in ``suggest`` mode, a bonus
-   for wording of practice and measures, a malus for wording of problems).
+   plus a small bonus for the passage's retrieval rank, a bonus when the question asks for
+   a count (「多少名」) and the sentence states one in that measure word (and, in ``suggest``
+   mode, a bonus for wording of practice and measures, a malus for wording of problems).
 3. MMR over sentences (bigram Jaccard as redundancy) picks the few best, non-repeating ones.
 4. Group them by source (title · section path), in source order inside a group, each
    sentence verbatim (``[n]``-like markers neutralised) followed by ``[n]``.
@@ -78,6 +79,24 @@ def _query_bigrams(query: str) -> set[str]:
     return char_bigrams(_QUESTION_WORDS.sub(" ", normalize(query)))
 
 
+# 「有多少名」「几个」: the question asks for a count in that measure word.
+_ASKED_COUNT_RE = re.compile(r"(?:多少|几)\s*([个名人项次家户套件条场所座支篇期万亿元])")
+COUNT_GAIN = 0.25
+
+
+def asked_measure(query: str) -> str | None:
+    """The measure word of a count the question asks for (「多少名」 → 名), or ``None``."""
+    m = _ASKED_COUNT_RE.search(normalize(query))
+    return m.group(1) if m else None
+
+
+def _states_count(sentence: str, measure: str) -> bool:
+    """The sentence gives a number in ``measure`` (「485名」「四十八个」「1.2万户」)."""
+    return bool(
+        re.search(rf"[\d〇零一二三四五六七八九十百千两]+(?:\.\d+)?\s*[万亿]?{measure}", sentence)
+    )
+
+
 def candidate_sentences(
     query: str,
     citations: list[Citation],
@@ -92,6 +111,7 @@ def candidate_sentences(
     topic, such as the passages of the section being filled).
     """
     q = _query_bigrams(query)
+    measure = asked_measure(query)
     exclude = exclude or set()
     out: list[Sentence] = []
     for rank, c in enumerate(citations, start=1):
@@ -105,6 +125,8 @@ def candidate_sentences(
             if min_relevance > 0 and (shared < min(2, len(q)) or relevance < min_relevance):
                 continue
             score = relevance + 0.1 / rank
+            if measure and _states_count(s, measure):  # asked 「多少名」: a sentence that counts
+                score += COUNT_GAIN
             if mode == "suggest":  # practices to build on, rather than problems found
                 score += 0.15 * any(cue in s for cue in _SUGGEST_CUES)
                 score -= 0.15 * any(cue in s for cue in _PROBLEM_CUES)

@@ -27,29 +27,34 @@ def build_retriever(
 
     ``hybrid`` (default): dense + BM25 fused, then the time-aware stage (the asked period
     preferred, near copies across years collapsed); ``hybrid-notime``: the same without the
-    time stage; ``dense``; ``bm25``.
+    time stage; ``dense``; ``bm25``. Each ends with the versions stage (one passage once
+    across the versions of a report).
     """
     from assistant.retrieval.dense import ChromaDenseRetriever
     from assistant.retrieval.hybrid import HybridRetriever
     from assistant.retrieval.keyword import BM25Retriever
     from assistant.retrieval.reader import IndexReader
     from assistant.retrieval.time_aware import MIN_DATED_SHARE, TimeAwareRetriever
+    from assistant.retrieval.versions import VersionAwareRetriever
 
     if name not in PIPELINES:
         raise ConfigError(
             f"unknown retrieval pipeline {name!r}; choose one of {', '.join(PIPELINES)}"
         )
     reader = reader or IndexReader(settings, embedder)
+    inner: Retriever
     if name == "dense":
-        return ChromaDenseRetriever(reader)
-    if name == "bm25":
-        return BM25Retriever(reader)
-    hybrid = HybridRetriever.over(reader)
-    if name == "hybrid-notime":
-        return hybrid
-    return TimeAwareRetriever(
-        hybrid,
-        reference_date=settings.reference_date,
-        prefer_recent=settings.prefer_recent,
-        dated_archive=reader.dated_share() >= MIN_DATED_SHARE,
-    )
+        inner = ChromaDenseRetriever(reader)
+    elif name == "bm25":
+        inner = BM25Retriever(reader)
+    elif name == "hybrid-notime":
+        inner = HybridRetriever.over(reader)
+    else:
+        inner = TimeAwareRetriever(
+            HybridRetriever.over(reader),
+            reference_date=settings.reference_date,
+            prefer_recent=settings.prefer_recent,
+            dated_archive=reader.dated_share() >= MIN_DATED_SHARE,
+        )
+    # Last: versions of one report (grouped at ingest) never show the same passage twice.
+    return VersionAwareRetriever(inner, reader.version_groups)

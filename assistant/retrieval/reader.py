@@ -125,6 +125,10 @@ class IndexReader:
         dated = sum(1 for d in docs if d.metadata.get("date") or d.metadata.get("year"))
         return dated / len(docs) if docs else 0.0
 
+    def version_groups(self) -> dict[str, str]:
+        """doc_id → version group, for documents the library keeps more than one version of."""
+        return self._store.catalog.version_groups()
+
     def document_text(self, doc_id: str) -> str | None:
         """The whole cleaned text of a document."""
         return self._store.catalog.document_text(doc_id)

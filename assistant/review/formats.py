@@ -121,18 +121,44 @@ def highlight(text: str, values: list[str]) -> str:
     return "".join(out)
 
 
+def _with_terms(text: str, start: int, end: int, issues: list[Any]) -> str:
+    """``text[start:end]`` escaped, each terminology issue inside it underlined on its words."""
+    out, pos = [], start
+    for i in sorted(issues, key=lambda i: i.start):
+        if i.start < pos or i.end > end:
+            continue
+        tip = html.escape(f"提法：“{i.found}”应为“{i.expected}”（{i.reason}）")
+        out += [
+            html.escape(text[pos : i.start]),
+            f'<u class="rv-term" title="{tip}">{html.escape(text[i.start : i.end])}</u>',
+        ]
+        pos = i.end
+    out.append(html.escape(text[pos:end]))
+    return "".join(out)
+
+
+def legend_html() -> str:
+    """What each colour of the coloured draft means, and the underline of a 提法 issue."""
+    items = "".join(
+        f'<span class="rv-{k}" style="background:{COLOURS[k]}">{html.escape(LABEL_ZH[k])}</span>'
+        for k in ("supported", "contradicted", "unsupported", "not_claim")
+    )
+    return f'<div class="rv-legend">颜色说明：{items}<u class="rv-term">波浪线：提法问题</u></div>'
+
+
 def draft_html(report: ReviewReport) -> str:
-    """The draft itself, each sentence in a span coloured by its verdict (title = the reason)."""
+    """The draft itself, each sentence in a span coloured by its verdict (title = the reason),
+    terminology issues underlined where they are."""
     out, pos = [], 0
+    issues = list(report.term_issues)
     for n, v in enumerate(report.verdicts, start=1):
-        out.append(html.escape(report.text[pos : v.start]))
+        out.append(_with_terms(report.text, pos, v.start, issues))
         style = f"background:{COLOURS[v.label]}"
         tip = html.escape(f"{n}. {LABEL_ZH[v.label]}：{v.reason}")
-        out.append(
-            f'<span class="rv-{v.label}" style="{style}" title="{tip}">{html.escape(report.text[v.start : v.end])}</span>'
-        )
+        body = _with_terms(report.text, v.start, v.end, issues)
+        out.append(f'<span class="rv-{v.label}" style="{style}" title="{tip}">{body}</span>')
         pos = v.end
-    out.append(html.escape(report.text[pos:]))
+    out.append(_with_terms(report.text, pos, len(report.text), issues))
     return (
         '<div class="rv-draft" style="white-space:pre-wrap;line-height:1.9">'
         + "".join(out)
@@ -164,7 +190,10 @@ def to_html(report: ReviewReport) -> str:
     )
     return (
         '<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>文稿审核报告</title></head><body>'
+        "<style>.rv-term{text-decoration:underline wavy #c0392b}"
+        ".rv-legend span{padding:1px 8px;margin-right:8px}</style>"
         f"<h1>文稿审核报告</h1><p>{html.escape(totals_line(report))}</p>"
+        + legend_html()
         + "".join(f"<p>{html.escape(n)}</p>" for n in report.notices)
         + draft_html(report)
         + '<h2>逐句核对</h2><table border="1" cellpadding="4" style="border-collapse:collapse">'

@@ -1,4 +1,5 @@
-"""The 对话 tab's handler: stream generation events into what the page shows."""
+"""One answer streamed into what a page shows (``stream_answer``), the filters from the
+dropdowns, and the folder each answer's or conversation's downloads are written to."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from assistant.generation.citations import REFUSAL
+from assistant.generation.renumber import in_order_of_use
 from assistant.generation.types import MODE_NAMES_ZH
 from assistant.web import render
 from assistant.web.errors import shows_errors
@@ -152,8 +155,7 @@ def stream_answer(
     for event in events:
         if event.kind == "sources":
             view.sources = render.sources_html(event.sources, question, asked_period=asked)
-        elif event.kind == "notice":
-            gr.Warning(event.text, title="提示")
+        elif event.kind == "notice":  # shown once, in the notices box: no toast besides
             view.notices.append(event.text)
             text = ""  # a notice after deltas means the model failed; its text is void
         elif event.kind == "delta":
@@ -161,7 +163,7 @@ def stream_answer(
         elif event.kind == "progress":
             view.label = render.progress_html(event.text)
         elif event.kind == "done" and event.result is not None:
-            result = event.result
+            result = in_order_of_use(event.result)
             text = result.text
             for notice in result.notices:
                 if notice not in view.notices:
@@ -170,6 +172,7 @@ def stream_answer(
             view.sources = render.sources_html(cited, question, note, asked_period=asked)
             view.label = render.mode_label_html(result)
             view.result = result
-            view.docx, view.md = write_exports(result, question, mode_label)
+            if result.text.strip().rstrip("。.") != REFUSAL:  # nothing to keep otherwise
+                view.docx, view.md = write_exports(result, question, mode_label)
         view.answer = render.escape_answer(text)
         yield replace(view, notices=list(view.notices))  # a snapshot: the view goes on changing

@@ -19,23 +19,67 @@ if TYPE_CHECKING:
 
 EXTRACTIVE_LABEL = "抽取式模式（未使用大模型）"
 MAX_TERMS = 24
+# Question words that say nothing about the topic: never highlighted.
+QUESTION_WORDS = {"多少", "哪些", "什么", "怎么", "如何", "怎样", "是否", "有没有", "情况", "请问"}
 
 
 def question_terms(question: str) -> list[str]:
-    """Words of ``question`` worth highlighting: jieba words of two or more characters, or digits."""
-    from index.store.keyword import keyword_tokens
+    """Words of ``question`` worth highlighting: jieba words of two or more characters, or
+    digits; a unit the question names (西安市住建局) is one term with its short form (住建局),
+    never the fragments jieba cuts it into (建局)."""
+    import jieba
 
-    terms = {t for t in keyword_tokens(question) if len(t) >= 2 or t.isdigit()}
+    from assistant.conversation.subject import find_units
+
+    units = find_units(question)
+    terms: set[str] = set()
+    for unit in units:
+        terms.add(unit)
+        short = re.sub(r"^.*?(?:省|市|区|县|州|新区)(?=.{2,})", "", unit)
+        if len(short) >= 2:
+            terms.add(short)
+    pos = 0
+    for word in jieba.lcut(question):
+        start, pos = pos, pos + len(word)
+        inside = any(u in question and _within(question, u, start, pos) for u in units)
+        if inside or word in QUESTION_WORDS:
+            continue
+        if len(word) >= 2 or word.isdigit():
+            terms.add(word)
     return sorted(terms, key=lambda t: (-len(t), t))[:MAX_TERMS]
 
 
+def _within(text: str, unit: str, start: int, end: int) -> bool:
+    at = text.find(unit)
+    while at != -1:
+        if at <= start and end <= at + len(unit):
+            return True
+        at = text.find(unit, at + 1)
+    return False
+
+
+def _word_bounds(text: str) -> set[int]:
+    """Offsets where a jieba word starts or ends."""
+    import jieba
+
+    bounds = {0, len(text)}
+    for _, start, end in jieba.tokenize(text):
+        bounds.update((start, end))
+    return bounds
+
+
 def highlight(text: str, terms: list[str]) -> str:
-    """``text`` HTML-escaped, with every occurrence of ``terms`` wrapped in ``<mark>``."""
+    """``text`` HTML-escaped, with every occurrence of ``terms`` wrapped in ``<mark>``; a match
+    of two characters only when it is a whole jieba word (「建局」 inside 「住建局」 is not)."""
     if not terms:
         return html.escape(text)
     pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
+    bounds = _word_bounds(text)
     out, pos = [], 0
     for m in pattern.finditer(text):
+        whole = len(m.group()) >= 3 or (m.start() in bounds and m.end() in bounds)
+        if not whole:  # a short match must be a word: 「建局」 inside 「住建局」 is not
+            continue
         out.append(html.escape(text[pos : m.start()]))
         out.append(f"<mark>{html.escape(m.group())}</mark>")
         pos = m.end()
@@ -156,4 +200,21 @@ CSS = """
 .checked { color: #555; font-size: 0.9em; margin: 4px 0; }
 li.check-unsupported { background: #fdecea; }
 li.check-contradicted { background: #fff3cd; }
+.sources-turn { font-weight: 600; color: #333; margin: 4px 0 8px; }
+#chat .message blockquote { color: #555; border-left: 3px solid #9cc3f0; margin: 0 0 6px;
+  padding: 2px 8px; }
+/* The copy icon sits in its own strip, never over the first line of text. */
+#chat .message-buttons-right, #chat .message-buttons-left { position: static; }
+#chat .message { padding-right: 12px; }
+#chat .top-panel { position: static; display: flex; justify-content: flex-end; }
+.rv-legend span { display: inline-block; padding: 1px 8px; margin-right: 8px; border-radius: 3px; }
+.rv-term { text-decoration: underline wavy #c0392b; text-underline-offset: 3px; }
+/* Narrow windows (800 px): one column, the chat first, then its sources, then the list. */
+@media (max-width: 900px) {
+  #chat-row { flex-direction: column; }
+  #chat-row > * { width: 100%; min-width: 0 !important; }
+  #chat-list-col { order: 3; }
+  #chat-main-col { order: 1; }
+  #chat-sources-col { order: 2; }
+}
 """

@@ -1,5 +1,6 @@
 """The web app's 审核 tab: paste or upload a draft, see each sentence coloured by its verdict,
-pick a sentence to see it beside its source with the differing facts marked.
+pick a sentence to see it beside its source with the differing facts marked; export the
+review as .docx (Word comments) or .html.
 
 Mounted by ``assistant/web/app.py`` inside its ``gr.Tabs()``: ``build_review_tab(ctx)``.
 """
@@ -86,7 +87,18 @@ def run_review(
     choices = [
         choice_label(n, v) for n, v in enumerate(result.verdicts, start=1) if v.label != "not_claim"
     ]
-    return totals, render.draft_html(result), choices, result
+    return totals, render.legend_html() + render.draft_html(result), choices, result
+
+
+def write_review_exports(result: ReviewReport) -> tuple[str, str]:
+    """The review as .docx (a Word comment on each checked sentence) and as one .html page."""
+    from assistant.web.chat import export_folder
+
+    folder = export_folder()
+    docx_path = render.to_docx(result, folder / "审核结果.docx")
+    html_path = folder / "审核结果.html"
+    html_path.write_text(render.to_html(result), encoding="utf-8")
+    return str(docx_path), str(html_path)
 
 
 def build_review_tab(ctx) -> None:
@@ -99,12 +111,15 @@ def build_review_tab(ctx) -> None:
     def on_review(text, upload):
         totals, draft, choices, result = run_review(ctx, text, upload)
         first = choices[0] if choices else None
+        docx_path, html_path = write_review_exports(result)
         return (
             totals,
             draft,
             gr.update(choices=choices, value=first),
             detail_html(result, first),
             result,
+            gr.update(value=docx_path, interactive=True),
+            gr.update(value=html_path, interactive=True),
         )
 
     with gr.Tab("审核", id="review"):
@@ -119,11 +134,20 @@ def build_review_tab(ctx) -> None:
                     elem_id="review-upload",
                 )
                 button = gr.Button("审核", variant="primary", elem_id="review-run")
+                with gr.Row():
+                    docx_btn = gr.DownloadButton(
+                        "导出 Word（带批注）", interactive=False, elem_id="review-docx"
+                    )
+                    html_btn = gr.DownloadButton(
+                        "导出网页（.html）", interactive=False, elem_id="review-html"
+                    )
             with gr.Column(scale=4):
                 totals = gr.HTML(elem_id="review-totals")
                 draft = gr.HTML(elem_id="review-draft")
         pick = gr.Dropdown(choices=[], label="选择句子查看来源", elem_id="review-pick")
         detail = gr.HTML(elem_id="review-detail")
         state = gr.State(None)
-    button.click(on_review, [text, upload], [totals, draft, pick, detail, state])
+    button.click(
+        on_review, [text, upload], [totals, draft, pick, detail, state, docx_btn, html_btn]
+    )
     pick.change(detail_html, [state, pick], [detail])

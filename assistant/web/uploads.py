@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.settings import Settings
+from index.loaders.reasons import LEGACY_DOC
 
 UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+PICKER_SUFFIXES = (*UPLOAD_SUFFIXES, ".doc")  # .doc is refused with 「请另存为 .docx」
 MAX_NAME_CHARS = 120
 # Path separators, characters Windows forbids, and control characters.
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
@@ -60,6 +62,9 @@ def save_uploads(
         src = Path(src)
         shown = names[i] if names else src.name
         name = safe_name(shown)
+        if Path(name).suffix == ".doc":  # offered by the picker so that it can say why
+            rejected.append(Rejected(shown, LEGACY_DOC))
+            continue
         if Path(name).suffix not in UPLOAD_SUFFIXES:
             rejected.append(
                 Rejected(shown, f"不支持的文件类型；可上传 {' '.join(UPLOAD_SUFFIXES)}")

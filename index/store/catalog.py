@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from index.store.catalog_versions import VERSIONS_SCHEMA, VersionsMixin
 from index.store.damage import CATALOG, GuardedConnection, damaged
 from index.types import Chunk, Document
 
-SCHEMA = """
+SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY,
     content_hash TEXT NOT NULL,
@@ -53,6 +55,8 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id, position);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+    + VERSIONS_SCHEMA
+)
 
 
 @dataclass
@@ -82,7 +86,7 @@ class ChunkRow:
     tokens: list[str]
 
 
-class Catalog:
+class Catalog(VersionsMixin):
     """Thin typed access to the SQLite catalog. One connection per instance."""
 
     def __init__(self, path: Path):
@@ -236,7 +240,16 @@ class Catalog:
         with self.transaction() as db:
             db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
             db.execute("DELETE FROM sources WHERE doc_id=?", (doc_id,))
+            db.execute("DELETE FROM signatures WHERE doc_id=?", (doc_id,))
+            db.execute("DELETE FROM versions WHERE doc_id=?", (doc_id,))
             db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+
+    def update_document(self, doc_id: str, title: str, metadata: dict[str, Any]) -> None:
+        """A document's title and metadata after a librarian's edit."""
+        self._db.execute(
+            "UPDATE documents SET title=?, metadata=? WHERE doc_id=?",
+            (title, json.dumps(metadata, ensure_ascii=False, sort_keys=True), doc_id),
+        )
 
     def documents(self, status: str = "done") -> list[DocumentRow]:
         rows = self._db.execute(

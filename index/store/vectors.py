@@ -176,6 +176,18 @@ class ChromaVectorStore:
                     metadatas=[_clean_meta(m) for m in metadatas[i:j]],
                 )
 
+    def update_metadata(self, chunk_ids: Sequence[str], fields: dict[str, Any]) -> None:
+        """Set ``fields`` in the stored metadata of ``chunk_ids`` (an edited title or unit);
+        Chroma merges them into what is there, and a field set to ``None`` is removed."""
+        sent = {
+            k: v if v is None or isinstance(v, str | int | float | bool) else str(v)
+            for k, v in fields.items()
+        }
+        for i in range(0, len(chunk_ids), UPSERT_BATCH):
+            ids = list(chunk_ids[i : i + UPSERT_BATCH])
+            with self._guard("update"):
+                self.collection.update(ids=ids, metadatas=[dict(sent) for _ in ids])
+
     def delete_doc(self, doc_id: str) -> None:
         with self._guard("delete"):
             self.collection.delete(where={"doc_id": doc_id})

@@ -111,7 +111,13 @@ def test_searchable_after_normalisation(reader):
     bm25 = build_retriever("bm25", reader.settings, reader=reader)
     big5 = reader.document_text(_doc(reader, "big5_traditional").doc_id)
     probe = normalize(big5)[40:52]  # a Simplified query built from the Traditional text
-    assert any(h.metadata["source_id"] == "big5_traditional" for h in bm25.retrieve(probe, k=3))
+    # big5_traditional is a Traditional copy of seed 004: a version of it, so the passage is
+    # shown once, from whichever of the two ranks first
+    big5_doc = _doc(reader, "big5_traditional").doc_id
+    group = reader.version_groups()[big5_doc]
+    versions = {d for d, g in reader.version_groups().items() if g == group}
+    found = [h for h in bm25.retrieve(probe, k=3) if h.doc_id in versions]
+    assert len(found) >= 1 and len({normalize(h.text) for h in found}) == len(found)
     for q in ("485", "４８５"):
         ids = [h.metadata["source_id"] for h in bm25.retrieve(q, k=10)]
         assert "fullwidth_and_zero_width" in ids, q

@@ -20,6 +20,7 @@ VARIABLES = {
     "chatml_turn": {"role", "content"},
     "chatml_reply": set(),
     "drafter": {"org"},
+    "followup": {"history", "question"},
 }
 
 

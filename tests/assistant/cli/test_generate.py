@@ -155,3 +155,10 @@ def test_a_topic_over_the_length_cap_is_refused(app, data_dir, monkeypatch):
         invoke(app, data_dir, "draft", "党" * 21, "--mode", "summary")
     result = invoke(app, data_dir, "ask", "城市好管家党建品牌是怎么打造的")  # 15 characters
     assert result.exit_code == 0 and "城市好管家" in result.stdout
+
+
+def test_ask_says_when_the_filter_excludes_the_asked_year(app, data_dir):
+    from core.errors import InputError
+
+    with pytest.raises(InputError, match="当前“年份”筛选为2020年"):
+        invoke(app, data_dir, "ask", "2022年城市好管家党建品牌做了什么", "--year", "2020")

@@ -128,3 +128,31 @@ def test_flagged_sentences_carry_word_comments_and_the_generator_label(tmp_path)
     assert "无依据" in comments and "草稿“40个”，来源“47个”" in comments
     assert "485名" not in comments
     assert "本地模型（Qwen2.5-1.5B）生成" in body
+
+
+def test_extractive_labels_stay_out_of_the_body_and_sources_name_unit_and_year(tmp_path):
+    text = "【市住建局调研报告 · 一、基本情况】\n市住建局现有基层党组织48个[1]。"
+    hit = Hit(
+        "c1", "d1", "……", 1.0, "市住建局调研报告", "一、基本情况",
+        "/data/uploads/3f9a0c1d2e4b5a69e1.txt", {"org": "西安市住建局", "year": 2021},
+    )  # fmt: skip
+    path = to_docx(
+        "西安市住建局有多少个基层党组织？", text, [Citation(1, hit)], tmp_path / "a.docx",
+        label="抽取式（资料原文摘录）",
+    )  # fmt: skip
+    paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
+    assert paragraphs[0] == "西安市住建局有多少个基层党组织？"
+    assert "（抽取式（资料原文摘录））" in paragraphs
+    assert not any(p.startswith("【") for p in paragraphs)
+    assert "市住建局现有基层党组织48个[1]。" in paragraphs
+    assert "[1] 市住建局调研报告 · 一、基本情况 · 西安市住建局 · 2021年" in paragraphs
+    assert not any("3f9a0c" in p for p in paragraphs)
+
+
+def test_a_hash_named_file_is_never_the_source_label():
+    from assistant.export import source_label
+
+    hashed = Hit("c", "d", "", 1.0, "报告", "", "/u/000_424aa9fef5469438.txt")
+    named = Hit("c", "d", "", 1.0, "报告", "", "/u/住建局调研.txt")
+    assert source_label(Citation(2, hashed)) == "[2] 报告"
+    assert source_label(Citation(3, named)) == "[3] 报告 · 住建局调研.txt"

@@ -93,3 +93,16 @@ def test_outline_headings_come_from_section_paths():
 def test_outline_without_section_paths_uses_the_generic_skeleton():
     plain = [Citation(1, make_hit(1, "正文一句。"))]
     assert [s.heading for s in propose_outline(plain)][0] == "基本情况"
+
+
+def test_a_count_question_prefers_the_sentence_that_counts():
+    from assistant.generation.extractive import asked_measure
+
+    talk = "在职党员积极参与城市建设管理，在职党员作用发挥明显。"
+    count = "全局共有支部47个，在职党员485名。"
+    cites = [Citation(1, make_hit(1, talk)), Citation(2, make_hit(2, count, doc="d2"))]
+    assert asked_measure("在职党员有多少名？") == "名" and asked_measure("怎么发挥作用") is None
+    picked = select_sentences("在职党员有多少名？", cites, limit=1)
+    assert picked[0].text == count  # without the gain the sentence saying 在职党员 twice wins
+    plain = select_sentences("在职党员的作用", cites, limit=1)
+    assert plain[0].text == talk

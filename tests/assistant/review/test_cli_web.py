@@ -96,3 +96,18 @@ def test_web_tab_builds_inside_blocks(retriever):
     with gr.Blocks() as demo, gr.Tabs():
         web.build_review_tab(Ctx())
     assert any(getattr(b, "elem_id", None) == "review-run" for b in demo.blocks.values())
+
+
+def test_review_exports_write_a_commented_docx_and_an_html_page():
+    from assistant.review.checker import ReviewReport, Verdict
+    from assistant.web.review_tab import write_review_exports
+
+    report = ReviewReport(
+        "现有党员458名。", [Verdict("现有党员458名。", 0, 8, "unsupported", reason="未找到")]
+    )
+    docx_path, html_path = write_review_exports(report)
+    assert docx_path.endswith("审核结果.docx") and html_path.endswith("审核结果.html")
+    import docx
+
+    assert "现有党员458名。" in [p.text for p in docx.Document(docx_path).paragraphs]
+    assert "颜色说明" in open(html_path, encoding="utf-8").read()

@@ -77,3 +77,28 @@ def test_docx_has_highlights_and_comments(tmp_path):
     assert len(comments) == 2
     assert "数字不符" in comments[0].text and "485名" in comments[0].text
     assert comments[0].author == "审核助手"
+
+
+def test_a_terminology_issue_is_underlined_on_its_own_words_in_the_draft():
+    from assistant.review.formats import draft_html
+
+    start = TEXT.index("城管局")
+    report = ReviewReport(
+        TEXT, make_report().verdicts, [TermIssue(start, start + 3, "城管局", "市城管局", "简称")]
+    )
+    out = draft_html(report)
+    assert '<u class="rv-term" title="提法：“城管局”应为“市城管局”（简称）">城管局</u>' in out
+    assert out.count("rv-term") == 1 and "&lt;script&gt;" in out and "<script>" not in out
+    # The underline sits inside the sentence's coloured span, not after it.
+    span = out[out.index('class="rv-unsupported"') :]
+    assert span.index("rv-term") < span.index("</span>")
+
+
+def test_the_legend_names_every_colour_and_the_html_export_carries_it():
+    from assistant.review.formats import COLOURS, legend_html
+
+    legend = legend_html()
+    for colour in COLOURS.values():
+        assert colour in legend
+    assert "有依据" in legend and "与来源不符" in legend and "提法问题" in legend
+    assert "颜色说明" in to_html(make_report())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import warnings
 
 import docx
 import gradio as gr
@@ -14,7 +15,7 @@ from assistant.web import library
 from assistant.web.app import build_app
 from assistant.web.app_context import AppContext
 from assistant.web.chat import filters_from, stream_answer
-from core.errors import StoreError
+from core.errors import ConfigError, StoreError
 from core.settings import Settings
 from index.embedders.hash import HashEmbedder
 from index.pipeline import ingest_paths
@@ -110,10 +111,13 @@ def test_notice_after_deltas_discards_the_failed_text(settings):
         ]
     )
     ctx = AppContext(settings, generate_fn=gen, retriever=object())
-    with pytest.warns(UserWarning, match="大模型调用失败"):
+    with warnings.catch_warnings(record=True) as toasts:
+        warnings.simplefilter("always")
         views = list(stream_answer(ctx, "问题", "问答"))
     assert [v.answer for v in views[:5]] == ["", "模型说了一半", "", "抽取", "抽取[1]"]
+    # Shown once, in the answer's notices: no toast on top of it.
     assert views[-1].notices == ["大模型调用失败，已改用抽取式回答。"]
+    assert [str(t.message) for t in toasts if "大模型" in str(t.message)] == []
 
 
 def test_library_errors_become_gr_error_without_traceback(settings):
@@ -192,7 +196,10 @@ def test_upload_ingest_list_delete(library_ctx):
     seen = []
     rows = library.ingest_uploads(ctx, files, lambda d, t, c: seen.append((d, t, c)))
     by_file = {r[1]: r for r in rows}
-    assert by_file["old.doc"][0] == "失败" and "不支持" in by_file["old.doc"][2]
+    assert (
+        by_file["old.doc"][0] == "失败"
+        and by_file["old.doc"][2] == "旧版 .doc 格式不支持，请另存为 .docx"
+    )
     assert by_file["corrupt.pdf"][0] == "失败"
     assert [by_file[f.name][0] for f in files[:2]] == ["已入库", "已入库"]
     assert seen and seen[-1][:2] == (3, 3) and seen[-1][2] > 0
@@ -200,15 +207,16 @@ def test_upload_ingest_list_delete(library_ctx):
     docs = library.documents(ctx)
     assert len(docs) == 2
     rows = library.document_rows(docs)
-    assert sorted(r[5] for r in rows) == sorted(f.name for f in files[:2])
-    assert all(r[0] and int(r[4]) > 0 for r in rows)
+    col = {h: i for i, h in enumerate(library.DOC_HEADERS)}
+    assert sorted(r[col["文件"]] for r in rows) == sorted(f.name for f in files[:2])
+    assert all(r[col["标题"]] and int(r[col["段数"]]) > 0 for r in rows)
     choices = library.filter_choices(docs)
     assert set(choices) == {"org", "year", "genre"} and choices["genre"]
 
     uploaded = ctx.settings.uploads_dir / files[0].name
     doomed = next(d for d in docs if d.source_path.endswith(files[0].name))
     assert uploaded.exists()
-    assert library.delete(ctx, [doomed.doc_id]) == 1
+    assert library.delete(ctx, [doomed.doc_id]) == [files[0].name]
     assert [d.doc_id for d in library.documents(ctx)] == [d.doc_id for d in docs if d is not doomed]
     assert not uploaded.exists()
 
@@ -224,3 +232,27 @@ def test_uploads_are_searchable_after_ingest(library_ctx):
     ctx.index_changed()
     with ctx.lease() as retriever:
         assert retriever.retrieve("党员", k=5)
+
+
+def test_edited_cells_are_stored_and_shown(library_ctx):
+    ctx, files = library_ctx
+    library.ingest_uploads(ctx, files[:2], None)
+    rows = library.document_rows(library.documents(ctx))
+    col = {h: i for i, h in enumerate(library.DOC_HEADERS)}
+    changed = [list(r) for r in rows]
+    changed[0][col["单位"]] = "测试单位党委"
+    changed[0][col["日期"]] = "2022-05-06"
+    changed[0][col["段数"]] = "999"  # a static column: never written
+    assert library.edit_cells(ctx, changed) == [f"已修改《{rows[0][col['标题']]}》：单位、日期"]
+    (after,) = [r for r in library.document_rows(library.documents(ctx)) if r[0] == rows[0][0]]
+    assert (after[col["单位"]], after[col["日期"]], after[col["年份"]]) == (
+        "测试单位党委",
+        "2022-05-06",
+        "2022",
+    )
+    assert after[col["段数"]] == rows[0][col["段数"]]
+    assert library.edit_cells(ctx, changed) == []  # nothing new to save
+    bad = [list(r) for r in changed]
+    bad[0][col["文种"]] = "小说"
+    with pytest.raises(ConfigError, match="文种 '小说' 无效"):
+        library.edit_cells(ctx, bad)

@@ -205,7 +205,7 @@ def test_twenty_sessions_during_an_upload(app_url):
     # section, so they hold the reader longest
     racing = ThreadPoolExecutor(1).submit(_ask_all, clients, QUESTION, "提纲起草")
     pause.release.set()
-    outcome, *_ = upload.result(timeout=300)
+    _cleared, outcome, *_ = upload.result(timeout=300)
     finishing = racing.result(timeout=300)
     assert [r[1] for r in outcome["data"]] == [UPLOAD_NAME]
     assert outcome["data"][0][0] == "已入库"

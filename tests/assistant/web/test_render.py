@@ -68,3 +68,15 @@ def test_cited_sources_and_labels():
     result.extractive = False
     assert "抽取式" not in render.mode_label_html(result)
     assert render.escape_answer("<script>x</script>[1]") == "&lt;script&gt;x&lt;/script&gt;[1]"
+
+
+def test_highlights_are_whole_words_never_fragments_of_a_unit():
+    terms = render.question_terms("西安市住建局有多少个基层党组织？")
+    assert "建局" not in terms and "多少" not in terms
+    assert {"西安市住建局", "住建局", "基层", "党组织"} <= set(terms)
+    out = render.highlight("市住建局现有基层党组织48个。", terms)
+    assert "<mark>住建局</mark>" in out and "<mark>基层</mark><mark>党组织</mark>" in out
+    # a two-character term marks only a whole jieba word of the passage
+    assert "<mark>" not in render.highlight("基层党组织", ["层党"])
+    out = render.highlight("市住建局党委", render.question_terms("市住建局党委有多少党员？"))
+    assert "<mark>建局</mark>" not in out and "住建局" in out
