@@ -27,6 +27,8 @@ from prompts import render
 HISTORY_TURNS = 3
 ANSWER_CHARS = 120
 _REPLY_LEAD_RE = re.compile(r"^(?:改写后的问题|完整问题|新问题|问题)\s*[：:]\s*")
+# 「那西安市住建局……」: a standalone question does not open with the follow-up's 那/那么.
+_THEN_RE = re.compile(r"^(?:那么|那)(?=[\u4e00-\u9fff\d])")
 
 
 class FollowUpResolver(Protocol):
@@ -74,7 +76,7 @@ class ModelFollowUpResolver:
         except LLMError:
             return self.fallback.resolve(question, history)
         line = next((ln.strip() for ln in reply.splitlines() if ln.strip()), "")
-        line = _REPLY_LEAD_RE.sub("", line).strip("“”\"'「」 ")
+        line = _THEN_RE.sub("", _REPLY_LEAD_RE.sub("", line).strip("“”\"'「」 "))
         if not line or len(line) > 2 * len(question) + 60:
             return self.fallback.resolve(question, history)
         return line

@@ -134,3 +134,19 @@ def test_an_outline_follows_the_chosen_skeleton(seed_data, llm_dir):
     assert positions == sorted(positions)
     assert sum(e.kind == "progress" for e in events) == 4
     assert any(s.label == "supported" and s.n for s in events[-1].result.sentences)
+
+
+def test_the_real_model_makes_a_follow_up_standalone(llm_dir, seed_data):
+    from assistant.conversation.followup import ModelFollowUpResolver
+    from assistant.conversation.types import Turn
+
+    resolver = ModelFollowUpResolver(
+        make_chat_model(_settings(seed_data, llm_dir, generator="local"))
+    )
+    first = Turn(
+        question="西安市住建局有多少个基层党组织？", answer="市住建局现有基层党组织48个[1]。"
+    )
+    rewritten = resolver.resolve("那在职党员有多少名？", [first])
+    assert "住建局" in rewritten and "在职党员" in rewritten and not rewritten.startswith("那")
+    swapped = resolver.resolve("那滨海新区呢？", [first])
+    assert "滨海新区" in swapped and "党组织" in swapped and "西安" not in swapped
