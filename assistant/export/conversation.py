@@ -53,6 +53,7 @@ def conversation_docx(conv: Conversation, path: Path) -> Path:
         add_text,
         add_title,
         new_document,
+        save_document,
     )
 
     doc = new_document()
@@ -66,7 +67,4 @@ def conversation_docx(conv: Conversation, path: Path) -> Path:
         sources = turn.cited_sources if turn.cited else []
         if sources:
             add_sources(doc, sources)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(path))
-    return path
+    return save_document(doc, path)

@@ -234,6 +234,11 @@ def to_docx(
     add_text(doc, text, checks)
     if sources:
         add_sources(doc, sources)
+    return save_document(doc, path)
+
+
+def save_document(doc, path: str | Path) -> Path:
+    """Write ``doc`` to ``path`` (its folder made if needed); returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
