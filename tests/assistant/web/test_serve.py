@@ -110,8 +110,9 @@ def test_login_is_enforced(settings):
 
 
 def test_sigterm_stops_serve_and_removes_the_export_folders(tmp_path, seeds_dir):
-    """`assistant serve` in its own process: an answer writes its downloads, SIGTERM (what
-    systemd and docker stop send) closes the server and the downloads' folder goes with it."""
+    """`assistant serve` in its own process: an answer writes its downloads; an `assistant
+    ingest` in another process adds a report and the running server answers from it; SIGTERM
+    (what systemd and docker stop send) closes the server and the downloads' folder goes."""
     import os
     import shutil
     import signal
@@ -174,8 +175,31 @@ def test_sigterm_stops_serve_and_removes_the_export_folders(tmp_path, seeds_dir)
             api_name="/ask",
         )
         assert "城市好管家" in outputs[0]
+        later = tmp_path / "later"  # the CLI writes into the index the server has open
+        later.mkdir()
+        shutil.copy(seeds_dir / "000_424aa9fef5469438.txt", later)
+        cli = subprocess.run(
+            [sys.executable, "-m", "assistant.cli", "ingest", str(later)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert cli.returncode == 0, cli.stdout + cli.stderr
+        fresh = client.predict(
+            "市住建局有多少在职党员",
+            "问答",
+            "全部",
+            "全部",
+            "全部",
+            True,
+            "不套用",
+            "",
+            api_name="/ask",
+        )
+        assert "485" in fresh[0], fresh[0]  # no restart, no "Error finding id"
         (exports,) = temp.glob("assistant-exports-*")
-        written = sorted(p.suffix for p in exports.rglob("*") if p.is_file())
+        written = sorted({p.suffix for p in exports.rglob("*") if p.is_file()})
         assert written == [".docx", ".md"]
         proc.send_signal(signal.SIGTERM)
         out, _ = proc.communicate(timeout=120)
