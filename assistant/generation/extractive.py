@@ -8,7 +8,8 @@ Used when no language model is configured or the model fails. Deterministic.
    ``core.normalize.normalize`` text, question words removed) that the sentence contains,
    plus a small bonus for the passage's retrieval rank, a bonus when the question asks for
    a count (「多少名」) and the sentence states one in that measure word (and, in ``suggest``
-   mode, a bonus for wording of practice and measures, a malus for wording of problems).
+   mode, a bonus for wording of practice and measures; a sentence that only states a problem
+   is left out: it is nothing to 借鉴).
 3. MMR over sentences (bigram Jaccard as redundancy) picks the few best, non-repeating ones.
 4. Group them by source (title · section path), in source order inside a group, each
    sentence verbatim (``[n]``-like markers neutralised) followed by ``[n]``.
@@ -127,9 +128,11 @@ def candidate_sentences(
             score = relevance + 0.1 / rank
             if measure and _states_count(s, measure):  # asked 「多少名」: a sentence that counts
                 score += COUNT_GAIN
-            if mode == "suggest":  # practices to build on, rather than problems found
-                score += 0.15 * any(cue in s for cue in _SUGGEST_CUES)
-                score -= 0.15 * any(cue in s for cue in _PROBLEM_CUES)
+            if mode == "suggest":  # practices to build on, never a problem found
+                practice = any(cue in s for cue in _SUGGEST_CUES)
+                if any(cue in s for cue in _PROBLEM_CUES) and not practice:
+                    continue  # 「……还显不足」 is no 建议借鉴
+                score += 0.15 * practice
             out.append(Sentence(s, c.n, pos, score, c))
     out.sort(key=lambda x: (-x.score, x.n, x.position))
     return out

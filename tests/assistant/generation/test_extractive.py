@@ -106,3 +106,10 @@ def test_a_count_question_prefers_the_sentence_that_counts():
     assert picked[0].text == count  # without the gain the sentence saying 在职党员 twice wins
     plain = select_sentences("在职党员的作用", cites, limit=1)
     assert plain[0].text == talk
+
+
+def test_a_problem_statement_is_never_offered_as_a_suggestion():
+    text = extractive_answer("党员 主体意识 参与城市建设 主动性", CITES, "suggest")
+    assert "主动性不足" not in text  # citation 3 states a problem: nothing to 借鉴
+    answer = extractive_answer("党员 主体意识 参与城市建设 主动性", CITES, "answer")
+    assert "主动性不足" in answer  # as an answer it is still found
