@@ -95,8 +95,7 @@ def build_app(
     def delete(doc_ids: list[str]):
         if not doc_ids:
             return (gr.update(visible=False), gr.skip(), *(gr.skip(),) * 5)
-        files = library.delete(ctx, doc_ids)
-        gr.Info(f"已删除 {len(files)} 篇文档。", title="完成")
+        files = library.delete(ctx, doc_ids)  # said in the outcome table, not in a toast
         rows = [[STATUS_ZH["removed"], f, "已从库中删除"] for f in files]
         return (
             gr.update(visible=False),
@@ -107,8 +106,9 @@ def build_app(
     @shows_errors
     def edit_cells(table):
         rows = table.values.tolist() if hasattr(table, "values") else table["data"]
-        for line in library.edit_cells(ctx, rows):
-            gr.Info(line, title="完成")
+        done = library.edit_cells(ctx, rows)
+        if done:  # one short toast per save: never a stack of them under an English header
+            gr.Success("；".join(done), title="完成", duration=4)
         return _library_outputs(ctx)
 
     # delete_cache: Gradio's copies of uploads and downloads older than a day, checked hourly

@@ -84,13 +84,13 @@ def build_chat_tab(ctx: AppContext) -> ChatTab:
     @shows_errors
     def rename(conv_id, title, request: gr.Request):
         session.rename(user_of(request), conv_id, title)
-        gr.Info("对话已重命名。", title="完成")
+        gr.Success("对话已重命名。", title="完成")
         return (*outputs(session.open(user_of(request), conv_id), user_of(request)), "")
 
     @shows_errors
     def delete(conv_id, request: gr.Request):
         session.delete(user_of(request), conv_id)
-        gr.Info("对话已删除。", title="完成")
+        gr.Success("对话已删除。", title="完成")
         return outputs(session.open(user_of(request), None), user_of(request))
 
     with gr.Tab("对话", id="chat"):

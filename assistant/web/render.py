@@ -209,6 +209,13 @@ li.check-contradicted { background: #fff3cd; }
 #chat .top-panel { position: static; display: flex; justify-content: flex-end; }
 .rv-legend span { display: inline-block; padding: 1px 8px; margin-right: 8px; border-radius: 3px; }
 .rv-term { text-decoration: underline wavy #c0392b; text-underline-offset: 3px; }
+/* Toast headers in Chinese: Gradio 6 heads a toast with its type in English ("Info",
+   "Warning (2)") and does not show the title it is given. */
+.toast-title { font-size: 0 !important; }
+.toast-title::before { font-size: var(--text-md, 14px); }
+.toast-title.info::before, .toast-title.warning::before { content: "提示"; }
+.toast-title.error::before { content: "错误"; }
+.toast-title.success::before { content: "完成"; }
 /* Narrow windows (800 px): one column, the chat first, then its sources, then the list. */
 @media (max-width: 900px) {
   #chat-row { flex-direction: column; }

@@ -57,6 +57,9 @@ def test_library_tab_as_a_librarian_uses_it(library_page):
     page.keyboard.type("新上传检验单位党委")
     page.keyboard.press("Enter")
     expect(page.get_by_text("已修改《").first).to_be_visible()
+    header = page.locator("[data-testid=toast-body] .toast-title").first  # "Success" in Gradio
+    assert header.evaluate("e => getComputedStyle(e, '::before').content") == '"完成"'
+    assert header.evaluate("e => getComputedStyle(e).fontSize") == "0px"  # the English word
     row = documents.locator("[role=gridcell]", has_text="新上传.txt").get_attribute("data-row")
     expect(documents.locator(f"[data-testid=cell-{row}-2]")).to_contain_text("新上传检验单位党委")
     page.locator("#refresh").click()  # read back from the catalog, not the page's copy
@@ -76,4 +79,5 @@ def test_library_tab_as_a_librarian_uses_it(library_page):
     page.locator("#confirm").click()
     expect(outcomes).to_contain_text("已从库中删除")
     expect(documents).not_to_contain_text("新上传.txt")
+    assert page.get_by_text("Info (").count() == 0  # no English-headed stack of toasts
     page.screenshot(path=str(ARTIFACTS / "browser_library_delete.png"), full_page=True)
