@@ -3,30 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[3]
-
-
-def run(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "ASSISTANT_DATA_DIR": str(data_dir),
-        "ASSISTANT_EMBEDDER": "hash",
-        "COLUMNS": "200",
-        "PYTHONPATH": str(REPO),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+from tests.helpers import run_cli as run
 
 
 def _hits(data_dir: Path) -> list[list[str]]:

@@ -3,29 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[3]
-
-
-def run(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "ASSISTANT_DATA_DIR": str(data_dir),
-        "ASSISTANT_EMBEDDER": "hash",
-        "COLUMNS": "200",
-    }
-    env["PYTHONPATH"] = str(REPO)
-    return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+from tests.helpers import REPO
+from tests.helpers import run_cli as run
 
 
 def test_ingest_list_search_delete(tmp_path, shared):
@@ -116,17 +100,9 @@ def test_docs_list_and_delete_load_no_embedding_model(tmp_path, seed_reader):
 
 def test_ingest_report_names_every_failed_file_whole_in_a_narrow_pipe(tmp_path, shared):
     """Through a pipe at 80 columns (CI logs), each failed file is named in full."""
-    env = {
-        **os.environ,
-        "ASSISTANT_DATA_DIR": str(tmp_path / "data"),
-        "ASSISTANT_EMBEDDER": "hash",
-        "COLUMNS": "80",
-        "PYTHONPATH": str(REPO),
-    }
-    res = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ingest", str(shared / "corpus" / "seeds"),
-         str(shared / "badinputs")],
-        env=env, capture_output=True, text=True, timeout=600,
+    res = run(
+        "ingest", str(shared / "corpus" / "seeds"), str(shared / "badinputs"),
+        data_dir=tmp_path / "data", COLUMNS="80",
     )  # fmt: skip
     assert res.returncode == 1  # some files failed
     failing = ["binary_as_txt.txt", "corrupt.pdf", "legacy_word.doc", "malformed_xml.docx",
@@ -134,3 +110,6 @@ def test_ingest_report_names_every_failed_file_whole_in_a_narrow_pipe(tmp_path, 
     lines = [ln for ln in res.stdout.splitlines() if ln.startswith("失败: ")]
     assert sorted(ln.split(": ")[1] for ln in lines) == sorted(f"badinputs/{f}" for f in failing)
     assert "…" not in "".join(lines)
+    for line in lines:  # each reason in Chinese: CJK words, no English sentence
+        reason = line.split(": ", 2)[2]
+        assert re.search(r"[\u4e00-\u9fff]{2}", reason) and not re.search(r"[a-z]{5}", reason), line
