@@ -21,11 +21,8 @@ import re
 
 from core.numerals import cn_int
 from core.periods import congress_year
-from index.metadata.facts import Facts, line_date
+from index.metadata.facts import DATE_RE, Facts, line_date
 
-_DATE_RE = re.compile(
-    r"((?:19|20)\d{2})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})(?![\d])\s*日?"
-)
 _DATE_KEYWORD_RE = re.compile(r"发布|时间|日期|来源|发表|更新|发稿|印发")
 _STAMP_RE = re.compile(
     r"^\[?((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})日?\]?"
@@ -69,7 +66,7 @@ def report_date(lines: list[str], norm: str, facts: Facts) -> dt.date | None:
     for i, line in enumerate(lines):
         if "。" in line or len(line) > 80:
             continue
-        m = _DATE_RE.search(line)
+        m = DATE_RE.search(line)
         if not m:
             continue
         # A dateline is the date itself (maybe in brackets or after a dash), not a heading or

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from core.normalize import normalize
 
-_DATE_RE = re.compile(
+DATE_RE = re.compile(  # a full date: 2023年3月5日, 2023-03-05, 2023.3.5
     r"((?:19|20)\d{2})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})(?!\d)\s*日?"
 )
 _PUBLISHED_RE = re.compile(r"(?:发布|发表|更新|录入|发稿)(?:时间|日期)\s*:")
@@ -40,7 +40,7 @@ class Facts:
 
 def line_date(line: str) -> dt.date | None:
     """The first valid calendar date written in ``line``."""
-    for m in _DATE_RE.finditer(line):
+    for m in DATE_RE.finditer(line):
         try:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
