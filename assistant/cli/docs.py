@@ -12,19 +12,19 @@ from rich.text import Text
 from assistant.cli import output
 from assistant.cli.options import DataDir, Embedder
 from core.settings import load_settings
+from index.store.catalog_versions import group_members, others_in_group
 
 app = typer.Typer(help="List, edit and delete indexed documents.", no_args_is_help=True)
 console = output.console()
 printable = output.printable
 
 
-def _version_label(doc_id: str, groups: dict[str, str]) -> str:
+def _version_label(doc_id: str, groups: dict[str, str], members: dict[str, list[str]]) -> str:
     """「组 d1a2b3（共 2 份）」 for a document with other versions, else empty."""
     group = groups.get(doc_id)
     if group is None:
         return ""
-    size = sum(1 for g in groups.values() if g == group)
-    return f"组 {group[:7]}（共 {size} 份）"
+    return f"组 {group[:7]}（共 {len(members[group])} 份）"
 
 
 @app.command("list")
@@ -47,6 +47,8 @@ def docs_list(
     store = open_store(settings)  # the catalog only: no embedding model is loaded
     try:
         docs = store.catalog.documents()
+        groups = store.catalog.version_groups()  # read once, not once per document
+        members = group_members(groups)
         if fmt == "json":
             rows = [
                 {
@@ -58,7 +60,7 @@ def docs_list(
                     "genre": d.metadata.get("genre"),
                     "file": Path(d.source_path).name,
                     "chunks": d.n_chunks,
-                    "versions": store.catalog.versions_of(d.doc_id),
+                    "versions": others_in_group(d.doc_id, groups, members),
                     "edited": d.metadata.get("edited") or [],
                 }
                 for d in docs
@@ -66,7 +68,6 @@ def docs_list(
             typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
             return
         table = Table(title=Text(f"文档库 ({printable(str(settings.index_dir))})"))
-        groups = store.catalog.version_groups()
         for col in ("编号", "标题", "单位", "年份", "文种", "段数", "文件", "版本"):
             table.add_column(col)
         for d in docs:
@@ -79,7 +80,7 @@ def docs_list(
                 m.get("genre") or "",
                 str(d.n_chunks),
                 Path(d.source_path).name,
-                _version_label(d.doc_id, groups),
+                _version_label(d.doc_id, groups, members),
             ]
             table.add_row(*(Text(printable(c)) for c in cells))
         console.print(table)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from assistant.export import file_name
 from assistant.web.uploads import save_uploads
 from index.ingest_report import STATUS_ZH
+from index.store.catalog_versions import group_members
 
 if TYPE_CHECKING:
     from assistant.web.app_context import AppContext
@@ -41,10 +42,10 @@ def documents(ctx: AppContext) -> list[DocumentRow]:
 def document_rows(docs: list[DocumentRow], groups: dict[str, str] | None = None) -> list[list[str]]:
     """Rows for the document table (see ``DOC_HEADERS``); ``groups``: doc id → version group."""
     groups = groups or {}
-    sizes: dict[str, int] = {}
-    for g in groups.values():
-        sizes[g] = sizes.get(g, 0) + 1
-    labels = {g: f"版本组 {n}" for n, g in enumerate(sorted(sizes), start=1)}
+    members = group_members(groups)
+    labels = {
+        g: f"版本组 {n}（共 {len(m)} 份）" for n, (g, m) in enumerate(sorted(members.items()), 1)
+    }
     return [
         [
             short_id(d.doc_id),
@@ -55,9 +56,7 @@ def document_rows(docs: list[DocumentRow], groups: dict[str, str] | None = None)
             d.metadata.get("genre") or "",
             str(d.n_chunks),
             file_name(d.source_path),
-            f"{labels[groups[d.doc_id]]}（共 {sizes[groups[d.doc_id]]} 份）"
-            if d.doc_id in groups
-            else "",
+            labels.get(groups.get(d.doc_id, ""), ""),
         ]
         for d in docs
     ]

@@ -15,6 +15,21 @@ CREATE INDEX IF NOT EXISTS versions_group ON versions(group_id);
 """
 
 
+def group_members(groups: dict[str, str]) -> dict[str, list[str]]:
+    """group id → its documents (sorted), from ``version_groups()``'s doc id → group id."""
+    members: dict[str, list[str]] = {}
+    for doc_id, group in sorted(groups.items()):
+        members.setdefault(group, []).append(doc_id)
+    return members
+
+
+def others_in_group(
+    doc_id: str, groups: dict[str, str], members: dict[str, list[str]]
+) -> list[str]:
+    """The other documents of ``doc_id``'s version group (none when it has no versions)."""
+    return [d for d in members.get(groups.get(doc_id, ""), []) if d != doc_id]
+
+
 class VersionsMixin:
     """Signatures and version groups (``self._db`` is the catalog's connection)."""
 
@@ -56,7 +71,5 @@ class VersionsMixin:
 
     def versions_of(self, doc_id: str) -> list[str]:
         """The other documents in ``doc_id``'s version group."""
-        group = self.version_groups().get(doc_id)
-        if group is None:
-            return []
-        return sorted(d for d, g in self.version_groups().items() if g == group and d != doc_id)
+        groups = self.version_groups()
+        return others_in_group(doc_id, groups, group_members(groups))
