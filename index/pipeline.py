@@ -101,7 +101,7 @@ def run_ingest(
     _check_chunking(catalog, settings)
     writer = _Writer(store, embedder, report)
     placing = Placing(
-        writer, store, report, Versions(catalog), Edits(settings.data_dir), replace_versions
+        writer, store, report, Versions(catalog), Edits(settings.data_dir).all(), replace_versions
     )
     total, done = len(items), 0
 

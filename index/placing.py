@@ -15,13 +15,14 @@ class Placing:
     """Decides new / duplicate / replaced / version for each prepared document and queues
     its writes."""
 
-    def __init__(self, writer, store, report, versions, edits, replace_versions: bool):
+    def __init__(self, writer, store, report, versions, edits: dict, replace_versions: bool):
+        # edits: doc id → the librarian's corrections (index.store.edits), read once per run
         self.writer, self.store, self.report = writer, store, report
         self.versions, self.edits, self.replace_versions = versions, edits, replace_versions
 
     def place(self, item: Item, prep: Prepared) -> None:
         catalog, writer = self.store.catalog, self.writer
-        doc = prep.doc = apply_edit(prep.doc, self.edits.get(prep.doc.doc_id))
+        doc = prep.doc = apply_edit(prep.doc, self.edits.get(prep.doc.doc_id, {}))
         previous = catalog.source(item.key)
         old_doc = previous[0] if previous and previous[0] != doc.doc_id else None
 

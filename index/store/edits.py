@@ -100,6 +100,17 @@ class Edits:
             db.close()
         return json.loads(row[0]) if row else {}
 
+    def all(self) -> dict[str, dict[str, str | None]]:
+        """Every document's corrections, read at once (an ingest run looks each document up)."""
+        if not self.path.exists():
+            return {}
+        db = self._connect()
+        try:
+            rows = db.execute("SELECT doc_id, fields FROM edits").fetchall()
+        finally:
+            db.close()
+        return {doc_id: json.loads(fields) for doc_id, fields in rows}
+
     def set(self, doc_id: str, fields: dict[str, str | None]) -> dict[str, str | None]:
         """Merge ``fields`` into the document's corrections; returns all of them."""
         merged = {**self.get(doc_id), **fields}
