@@ -5,7 +5,11 @@ Each gold row names one document by ``source`` and ``ref``: ``seeds`` (a file in
 ../shared/evaldata/cpc_reports/corpus.jsonl, ingested with its title as the hint, as eval
 corpora are) or ``scale`` (an id in ../shared/evaldata/scale/crud_news_68k.jsonl.gz), and
 carries a ``split``: ``dev`` (rules were developed looking at these) or ``heldout`` (scored
-only at the end).
+only at the end). A ``variant`` row (always dev) is a dev document laid out another way, the
+way drafting offices print the same report: its ``base`` (``seeds:<file>`` or ``cpc:<id>``) with
+``drop_head``/``drop_tail`` lines removed, ``replace`` pairs applied, then ``head`` and ``tail``
+lines added (a title split over two lines, a 「——2023年3月5日在……上的讲话」 line, a 落款). It is
+ingested without a title hint, as a file would be.
 
 1. Build each document the way ingest does (``load_file`` → ``build_document``).
 2. Compare each field: titles, orgs after normalisation with all spaces removed; a gold
@@ -83,18 +87,43 @@ def _jsonl_texts(path: Path, wanted: set[str]) -> dict[str, dict]:
     return found
 
 
+def _base(row: dict) -> dict:
+    """A variant's base as a plain row (``source``, ``ref``)."""
+    source, _, ref = row["base"].partition(":")
+    if source not in ("seeds", "cpc") or not ref:
+        raise LoadError(
+            row["id"], f"variant base must be seeds:<file> or cpc:<id>, not {row['base']!r}"
+        )
+    return {"id": row["base"], "source": source, "ref": ref}
+
+
+def variant_text(base: str, row: dict) -> str:
+    """The base text laid out as the variant row says (module docstring)."""
+    lines = base.split("\n")
+    lines = lines[row.get("drop_head", 0) : len(lines) - row.get("drop_tail", 0)]
+    text = "\n".join(lines)
+    for old, new in row.get("replace", []):
+        if old not in text:
+            raise LoadError(row["id"], f"replace: {old!r} is not in the base text")
+        text = text.replace(old, new)
+    return "\n".join([*row.get("head", []), text, *row.get("tail", [])])
+
+
 def documents(gold: list[dict], shared: Path = SHARED) -> dict[str, tuple[str, str | None]]:
     """``gold id -> (raw text, title hint)`` for every gold row."""
+    variants = [g for g in gold if g["source"] == "variant"]
+    bases = {b["id"]: b for b in map(_base, variants)}
+    plain = [g for g in gold if g["source"] != "variant"] + list(bases.values())
     out: dict[str, tuple[str, str | None]] = {}
     cpc = _jsonl_texts(
         shared / "evaldata" / "cpc_reports" / "corpus.jsonl",
-        {g["ref"] for g in gold if g["source"] == "cpc"},
+        {g["ref"] for g in plain if g["source"] == "cpc"},
     )
     scale = _jsonl_texts(
         shared / "evaldata" / "scale" / "crud_news_68k.jsonl.gz",
-        {g["ref"] for g in gold if g["source"] == "scale"},
+        {g["ref"] for g in plain if g["source"] == "scale"},
     )
-    for g in gold:
+    for g in plain:
         if g["source"] in ("seeds", "examples"):
             folder = shared / "corpus" / "seeds" if g["source"] == "seeds" else REPO / "examples"
             path = folder / g["ref"] if g["source"] == "seeds" else folder / "corpus" / g["ref"]
@@ -103,6 +132,8 @@ def documents(gold: list[dict], shared: Path = SHARED) -> dict[str, tuple[str, s
         else:
             row = (cpc if g["source"] == "cpc" else scale)[g["ref"]]
             out[g["id"]] = (row["text"], row.get("title") or None)
+    for g in variants:
+        out[g["id"]] = (variant_text(out[g["base"]][0], g), None)
     return out
 
 

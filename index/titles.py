@@ -4,15 +4,17 @@ Rules, in order (each works on the cleaned display text; matching uses its norma
 
 1. A heading-like line before the first paragraph: 4–60 characters (a 「关于……的报告」 line up
    to 100), some CJK, no sentence punctuation, not a numbered heading, not page debris, not a
-   dateline (「——2023年3月5日在……」「（2022年10月16日）」), a spaced name (「习　近　平」),
-   a unit's name standing alone or a salutation (「市直机关工委：」).
+   dateline (「——2023年3月5日在……」「（2022年10月16日）」「（二〇二五年一月八日）」), a spaced
+   name (「习　近　平」), a unit's name standing alone or a salutation (「市直机关工委：」).
 2. A title broken over two consecutive short lines is joined: without a space where the
    break falls inside a phrase (the first line opens with 关于 or ends in 的/与/和…, or the
    second starts with 的 or is only the 文种), else with one space, as published titles
    print their two halves.
 3. A 「关于……的报告/汇报/总结/方案」 line among the first lines, even after a paragraph.
-4. A news item's 「原标题：…」, up to where its dateline or first sentence begins, or the
-   title a portal's reprint footer names (「请注明来源：<title>https://…」).
+4. A news item's 「原标题：…」, up to where its dateline or first sentence begins or its notice
+   genre ends (「……悬赏公告」); a news body that opens with its title (「关于……的公告」 run into
+   the text, or a headline set off by a tab or a run of spaces); or the title a portal's
+   reprint footer names (「请注明来源：<title>https://…」).
 5. Nothing found: the title is *derived* (``title_source == "derived"``) from the purpose
    clause (「围绕……开展了调研……现将调研情况报告如下」 → 「……关于……的调研报告」) or from
    unit + 文种 (「盐城市城市管理局党建工作总结」) — never the body's first sentence.
@@ -25,6 +27,7 @@ from __future__ import annotations
 import re
 
 from core.normalize import ZERO_WIDTH, normalize
+from index.metadata.org import MEDIA
 
 MAX_TITLE_CHARS = 60
 MAX_ABOUT_TITLE_CHARS = 100
@@ -45,7 +48,9 @@ _HEADING_RE = re.compile(
     r"^(?:第[一二三四五六七八九十]+(?:部分|章)|[一二三四五六七八九十]+\s*、|[(（][一二三四五六七八九十\d]+[)）]"
     r"|\d{1,2}\s*[.．、](?!\d)|[①-⑳])"
 )
-_DATE_LINE_RE = re.compile(r"^[(（]?\s*(?:19|20)\d{2}\s*[年.\-/]\s*\d{1,2}")
+_DATE_LINE_RE = re.compile(
+    r"^[(（]?\s*(?:(?:19|20)\d{2}\s*[年.\-/]\s*\d{1,2}|[〇零○O一二三四五六七八九]{4}年[十一二三四五六七八九]{1,2}月)"
+)
 _DASH_RE = re.compile(r"^(?:—|-|－|―){1,2}")
 _ORG_SUFFIX = (
     r"(?:委员会|办公室|管理局|工委|党委|党组|政府|中心|集团|公司|局|厅|委|办|院|部|支部|总支)"
@@ -60,11 +65,11 @@ _GENRE_TAIL_RE = re.compile(
 _OPEN_END = ("的", "之", "与", "和", "及", "暨", "对", "在", "关于", "、")
 # 「原标题：」 runs into the body: it ends where a dateline or a first sentence begins.
 _ORIGINAL_TITLE_RE = re.compile(r"原标题\s*[:：]\s*")
+# A notice's title ends at its 文种: 「……悬赏公告济宁市……」.
 _NEWS_STOP_RE = re.compile(
     r"\s{2,}|(?<=.{4})(?:近日|日前|今年以来|近年来|截至|据[悉了介统]|当地时间|本报讯|记者|"
-    r"\d{1,2}月\d{1,2}日[,，]|(?:新华社|中新网|中新社|人民网|人民日报|新京报|红网|大众网|"
-    r"央视网|央视新闻|光明网|澎湃新闻|湖北日报|北京日报|齐鲁晚报)(?:[\u4e00-\u9fff]{0,6}\d{1,2}月"
-    r"\d{1,2}日(?:电|讯)|讯|客户端|记者|全媒|\s|[(（]))"
+    rf"(?:(?:19|20)\d{{2}}年)?\d{{1,2}}月(?:\d{{1,2}}日)?[,，]|(?:{MEDIA})(?:[\u4e00-\u9fff]{{0,6}}\d{{1,2}}月"
+    r"\d{1,2}日(?:电|讯|报道)|讯|客户端|记者|全媒|\s|[(（]))|(?<=.{4}公告)|(?<=.{4}通告)"
 )
 # 「如若转载，请注明来源：<title>https://…」: a portal's footer names the article.
 _REPRINT_RE = re.compile(r"请注明(?:来源|出处)\s*[:：]\s*(\S[^:：\n]{3,60}?)\s*https?://")
@@ -72,7 +77,11 @@ _REPRINT_RE = re.compile(r"请注明(?:来源|出处)\s*[:：]\s*(\S[^:：\n]{3,
 _ABOUT_TOPIC_RE = re.compile(
     r"我[局委办厅院部区县市]?围绕([^,，。;；:：“”\"]{4,30}?)(?:[,，]|开展|进行|深入)"
 )
-_NEWS_PREFIX_RE = re.compile(r"^.{0,30}?正文\s*[:：]\s*")
+_NEWS_PREFIX_RE = re.compile(r"^.{0,60}?正文\s*[:：]\s*")
+# A news body that opens with its own title: a notice's 「关于……的公告」 run into the text, or a
+# headline set off from the body by a tab or a run of spaces.
+_LEAD_NOTICE_RE = re.compile(r"^关于.{4,96}?的(?:公告|通告|通知)")
+_LEAD_HEADLINE_RE = re.compile(r"^(\S.{2,58}?\S)(?:[ \u3000]*\t|[ \u3000]{3,})")
 _GENRE_LABEL = {
     "调研报告": "调研报告",
     "工作总结": "工作总结",
@@ -168,6 +177,23 @@ def _original_title(text: str) -> str | None:
     return title if 4 <= len(title) <= MAX_TITLE_CHARS else None
 
 
+def _news_lead_title(text: str) -> str | None:
+    head = text.lstrip(_STRIP)[:400]
+    m = _NEWS_PREFIX_RE.match(head)
+    if not m:
+        return None
+    body = head[m.end() :].lstrip(_STRIP + "\t")
+    if _ORIGINAL_TITLE_RE.match(body):
+        return None  # rule 4 read it, or found it runs on
+    notice = _LEAD_NOTICE_RE.match(body)
+    if notice:
+        return notice.group(0)
+    m = _LEAD_HEADLINE_RE.match(body)
+    if not m or _SENTENCE_RE.search(m.group(1)) or not _CJK_RE.search(m.group(1)):
+        return None
+    return None if re.search(r"记者|通讯员|\d{1,2}月\d{1,2}日(?:电|讯)", m.group(1)) else m.group(1)
+
+
 def _reprint_title(text: str) -> str | None:
     m = _REPRINT_RE.search(text[-300:])
     return m.group(1).strip(_STRIP) if m else None
@@ -177,7 +203,11 @@ def find_title(text: str) -> str | None:
     """The title the text itself states (rules 1–4), single-line, or ``None``."""
     lines = [ln for ln in (_clean(raw) for raw in text.split("\n")) if ln]
     found = (
-        _leading_title(lines) or _about_line(lines) or _original_title(text) or _reprint_title(text)
+        _leading_title(lines)
+        or _about_line(lines)
+        or _original_title(text)
+        or _news_lead_title(text)
+        or _reprint_title(text)
     )
     return one_line(found) if found else None
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from core.normalize import normalize
 from core.periods import LOOK_BACK_MONTH
-from index.metadata.dates import report_date, report_year
+from index.metadata.dates import NEWS_ITEM_RE, report_date, report_year
 from index.metadata.facts import facts_from, source_of
 from index.metadata.org import byline, find_org, self_names
 
@@ -39,6 +39,9 @@ _CONGRESS_REPORT_RE = re.compile(
 _THEORY_TITLE_RE = re.compile(r"思考|探析|浅谈|浅析|探讨|刍议|论析|初探|研究|对策|路径|启示")
 _EXPERIENCE_RE = re.compile(r"经验交流|典型经验|经验做法|主要做法|交流材料")
 _EXPERIENCE_TITLE_RE = re.compile(r"破解|探索|实践|打造|激活|赋能|以.{1,10}(?:促|推动|提升|提高)")
+# 「——2023年7月20日在全区……推进会上的讲话」: a speech, not an experience paper (交流发言 is one).
+_SPEECH_RE = re.compile(r"^—.{0,40}上的(?:讲话|致辞|主持词)$", re.M)
+_PARTY_RE = re.compile(r"党员|党支部|党委|党组织|主题党日|党工委|党总支")
 _SUMMARY_OPENER_RE = re.compile(r"^(?:今年以来|一年来|年初以来|(?:19|20)\d{2}年以来|过去的一年)")
 
 
@@ -63,10 +66,18 @@ def _author(norm: str, lines: list[str]) -> str | None:
     return None
 
 
+def _about_party_building(norm: str, title: str) -> bool:
+    count = norm.count("党建")
+    return "党建" in title or count >= 3 or (count >= 2 and len(_PARTY_RE.findall(norm)) >= 4)
+
+
 def _genre(norm: str, lines: list[str], title: str, org_line: bool) -> str:
     opening = _first_paragraph(lines)
     if _CONGRESS_REPORT_RE.search(title) or _CONGRESS_REPORT_RE.search(norm[:400]):
         return "其他"
+    if NEWS_ITEM_RE.match(norm.lstrip()):
+        # A news item reports on the office's work; it is none of the office's own 文种.
+        return "党建材料" if _about_party_building(norm, title) else "其他"
     if ("调研" in title and "报告" in title) or (
         "调研" in norm and re.search(r"报告如下|调研报告|调研情况报告", norm)
     ):
@@ -77,13 +88,13 @@ def _genre(norm: str, lines: list[str], title: str, org_line: bool) -> str:
         return "理论文章"
     if "总结" in title or "工作总结" in opening or _SUMMARY_OPENER_RE.match(opening):
         return "工作总结"
-    if (
+    if not _SPEECH_RE.search(norm[:300]) and (
         _EXPERIENCE_RE.search(norm)
         or _EXPERIENCE_TITLE_RE.search(title)
         or (org_line and opening.startswith("近年来"))
     ):
         return "经验交流"
-    if "党建" in title or norm.count("党建") >= 3:
+    if _about_party_building(norm, title):
         return "党建材料"
     return "其他"
 

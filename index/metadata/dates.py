@@ -2,9 +2,11 @@
 
 Date, first that applies:
 1. A dateline at the top or the 落款 at the end: a short line that is the date (maybe in
-   brackets or after a dash: 「（2022年10月16日）」「——2023年3月5日在……会议上」), or a
-   short line that says it is one (发布时间 …).
-2. A news item's leading stamp: 「2023-08-08 15:46，正文：」「[2023年08月07日]，正文：」.
+   brackets or after a dash: 「（2022年10月16日）」「——2023年3月5日在……会议上」「（二〇二五年一月八日）」),
+   or a short line that says it is one (发布时间 …). Dates may be written in Chinese numerals.
+2. A one-line notice's 落款 (「特此公告。<unit>二〇二三年八月十八日」), then a news item's leading
+   stamp: 「2023-08-08 15:46，正文：」「[2023年08月07日]，正文：」「来源：江西日报 | 2023年07月26日
+   10:14:09，正文：」「23-08-09 08:54，正文：」.
 3. What dropped debris lines said: 发布时间, or the date on a 来源 line.
 
 Year, first that applies: a year in the title; a news item's stamp; the year the opening paragraph says the
@@ -21,14 +23,23 @@ import re
 
 from core.numerals import cn_int
 from core.periods import congress_year
-from index.metadata.facts import DATE_RE, Facts, line_date
+from index.metadata.facts import DATE_RE, Facts, date_of, line_date
 
 _DATE_KEYWORD_RE = re.compile(r"发布|时间|日期|来源|发表|更新|发稿|印发")
+# A news item: a crawler's stamp before its body (「2023-08-08 15:46，正文：」「[ 2023/08/15 16:31 ]，
+# 正文：」「来源：江西日报 | 2023年07月26日 10:14:09，正文：」「23-08-09 08:54，正文：」), maybe after a
+# breadcrumb or with the poster's place (「2023年08月17日 22:23:25 来自北京市，正文：」).
+NEWS_ITEM_RE = re.compile(r"^.{0,60}?正文\s*:")
 _STAMP_RE = re.compile(
-    r"^\[?((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})日?\]?"
-    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*,?\s*正文\s*:"
+    r"\[?\s*((?:19|20)?\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})日?"
+    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?(?:\s*来自[\u4e00-\u9fff]{2,6})?\s*\]?\s*,?\s*正文\s*:$"
 )
-_NEWS_ITEM_RE = re.compile(r"^.{0,30}?正文\s*:")
+_STAMP_SOURCE_RE = re.compile(r"^来源\s*:\s*([^|,]{2,20}?)\s*\|")
+# A one-line notice's 落款: 「特此公告。<unit>二〇二三年八月十八日」 (portal debris may follow).
+_CLOSING_RE = re.compile(
+    r"特此(?:公告|通告|通知|公示)[。.!]?\s*([^\s。.!?,;:]{4,40}?)\s*(?=" + DATE_RE.pattern + ")"
+)
+_CLOSING_CHARS = 200
 _YEAR_OF_REPORT_RE = re.compile(r"((?:19|20)\d{2})\s*年(?:度|上半年|下半年|工作|以来)")
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 _BASE_BEFORE_RE = re.compile(r"(?:比|较|同比|相比|与|对比|超过|高于|低于|而|从|由)\s*$")
@@ -76,16 +87,48 @@ def report_date(lines: list[str], norm: str, facts: Facts) -> dt.date | None:
         keyword = _DATE_KEYWORD_RE.search(line) and len(line) <= 40 and "," not in line
         if not (keyword or (i in edge and dateline)):
             continue
-        try:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            continue
-    m = _STAMP_RE.match(norm.lstrip())
-    if m:
-        date = line_date(m.group(0))
-        if date:
+        if date := date_of(m):
             return date
+    closed = closing(norm)
+    if closed:
+        return closed[1]
+    stamped = stamp_date(norm)
+    if stamped:
+        return stamped
     return facts.published
+
+
+def _stamp(norm: str) -> re.Match | None:
+    head = NEWS_ITEM_RE.match(norm.lstrip())
+    return _STAMP_RE.search(head.group(0)) if head else None
+
+
+def stamp_date(norm: str) -> dt.date | None:
+    """The date of a news item's leading stamp (module rule 2)."""
+    m = _stamp(norm)
+    if not m:
+        return None
+    year = int(m.group(1)) + (2000 if len(m.group(1)) == 2 else 0)
+    try:
+        return dt.date(year, int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def stamp_source(norm: str) -> str | None:
+    """The outlet a news item's stamp names (「来源：江西日报 | 2023年07月26日…」)."""
+    m = _STAMP_SOURCE_RE.match(norm.lstrip()) if _stamp(norm) else None
+    return m.group(1).strip() if m else None
+
+
+def closing(norm: str) -> tuple[str, dt.date] | None:
+    """``(unit, date)`` of a one-line notice's 落款 (「特此公告。<unit><date>」), if any."""
+    tail = norm[-_CLOSING_CHARS:]
+    for m in _CLOSING_RE.finditer(tail):
+        date = line_date(tail[m.end() :])
+        if date:
+            return m.group(1), date
+    return None
 
 
 def _implied_year(norm: str, title: str, facts: Facts) -> int | None:
@@ -142,7 +185,7 @@ def report_year(
     m = _YEAR_RE.search(title)
     if m:
         return int(m.group(1))
-    if date is not None and _STAMP_RE.match(norm.lstrip()):
+    if date is not None and NEWS_ITEM_RE.match(norm.lstrip()) and stamp_date(norm):
         return date.year  # a news item is of the day it was published
     m = _YEAR_OF_REPORT_RE.search(_first_paragraph(lines))
     if m:
@@ -159,7 +202,7 @@ def report_year(
         if m:
             year = int(m.group(1))
             break
-    if year is None and _NEWS_ITEM_RE.match(norm.lstrip()):
+    if year is None and NEWS_ITEM_RE.match(norm.lstrip()):
         year = _only_year(norm)  # a news item is about the one year it names
     if _REVIEW_RE.search(norm):
         cited = latest_cited_year(norm)

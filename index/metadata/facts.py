@@ -12,9 +12,13 @@ import re
 from dataclasses import dataclass
 
 from core.normalize import normalize
+from core.numerals import cn_int, cn_year
 
-DATE_RE = re.compile(  # a full date: 2023年3月5日, 2023-03-05, 2023.3.5
+_CN_DIGIT = "〇零○O一二三四五六七八九"
+_CN_NUM = "十一二三四五六七八九"
+DATE_RE = re.compile(  # a full date: 2023年3月5日, 2023-03-05, 2023.3.5, 二〇二三年三月五日
     r"((?:19|20)\d{2})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})(?!\d)\s*日?"
+    rf"|([{_CN_DIGIT}]{{4}})年([{_CN_NUM}]{{1,2}})月([{_CN_NUM}]{{1,3}})日"
 )
 _PUBLISHED_RE = re.compile(r"(?:发布|发表|更新|录入|发稿)(?:时间|日期)\s*:")
 _SOURCE_RE = re.compile(
@@ -38,13 +42,27 @@ class Facts:
     published: dt.date | None = None
 
 
+def date_of(m: re.Match) -> dt.date | None:
+    """The calendar date a :data:`DATE_RE` match writes, ``None`` when there is no such day."""
+    if m.group(1):
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    else:
+        # 〇 is also typed as ○ or the letter O in drafts.
+        digits = m.group(4).replace("○", "〇").replace("O", "〇")
+        year, month, day = cn_year(digits), cn_int(m.group(5)), cn_int(m.group(6))
+        if year is None or month is None or day is None:
+            return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
 def line_date(line: str) -> dt.date | None:
     """The first valid calendar date written in ``line``."""
     for m in DATE_RE.finditer(line):
-        try:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            continue
+        if date := date_of(m):
+            return date
     return None
 
 

@@ -3,17 +3,21 @@
 1. A byline: 「(作者系盐城市城市管理局党组成员……)」.
 2. The title's prefix: 「江北区财政局关于……」「江川市住房和城乡建设局机关党委2023年度……」, or a
    title that is 「<unit>(的)报告」 (「北京共产主义组织的报告」).
-3. A line under the headline that is only a unit's name, or a subtitle
+3. A line under the headline (one or two lines long) that is only a unit's name, or a subtitle
    「——江川市住房和城乡建设局经验交流材料」.
 4. The unit a speaker reports for: 「我代表第十八届中央委员会……」「我受十二届中央委员会委托」
    (a Central Committee is named in full: 中国共产党第十二届中央委员会).
-5. The 落款: a line near the end that is only a unit's name.
-6. A news dateline or byline naming its outlet: 「中新网海口8月13日电」「新京报讯」.
+5. The 落款: a line near the end that is only a unit's name, or a one-line notice's
+   「特此公告。<unit><date>」.
+6. A news item's outlet: its stamp's 「来源：江西日报 | …」, a dateline or byline naming it
+   (「中新网海口8月13日电」「新京报讯」, by name; 「中国经济网北京8月15日讯」「央视网消息：」 opening
+   the body, 「（新华每日电讯记者王阳）」「潇湘晨报综合」 closing it, by the shape of outlet names).
 7. A 来源/转自 line (kept even when cleaning drops it) naming a unit, not a website.
-8. The body names itself: 「我局/我委/我区」 resolved to a unit with that suffix named at a
+8. Not for a news item (「…，正文：」): the units it reports on did not write it. The unit the
+   opening sentence is about (「近年来，天津市滨海新区区委区级机关工委牢牢把握……」).
+9. The body names itself: 「我局/我委/我区」 resolved to a unit with that suffix named at a
    clause start (「市住建局现有……」「当前XXX国土分局……」「X区及时召开……」); else the first
-   unit with a place prefix named at a clause start. Not for a news item (「…，正文：」): the
-   units it reports on did not write it.
+   unit with a place prefix named at a clause start.
 The name is returned as the text writes it (no alias table).
 """
 
@@ -21,6 +25,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+
+from index.metadata.dates import NEWS_ITEM_RE, closing, stamp_source
 
 _HAN = r"\u4e00-\u9fff"
 _NAME = rf"[{_HAN}X×*]"  # anonymised drafts write units as 「X区」「XXX国土分局」
@@ -47,22 +53,33 @@ _SPEAKER_RE = re.compile(
     rf"我(?:代表([{_HAN}]{{0,20}}?(?:委员会|国务院|政府|党委|党组))|受([{_HAN}]{{2,20}}?委员会)委托)"
 )
 _CC_RE = re.compile(r"^(?:中国共产党)?第?([十一二三四五六七八九]{1,3}届)?中央委员会$")
-_MEDIA = (
+MEDIA = (  # outlets by name; a news item they write is theirs
     r"新华社|中新网|中新社|人民网|人民日报|新京报|红网|大众网|央视网|央视新闻|光明网|澎湃新闻|"
-    r"湖北日报|北京日报|齐鲁晚报|经济日报|光明日报|中国青年报|工人日报|法治日报|解放日报|南方日报"
+    r"湖北日报|北京日报|齐鲁晚报|经济日报|光明日报|中国青年报|工人日报|法治日报|解放日报|南方日报|"
+    r"新华网|参考消息网|中国经济网|中国新闻网|环球网|央广网|环球时报"
 )
 _NEWS_DATELINE_RE = re.compile(
-    rf"(?:^|[^{_HAN}]|正文:|原标题:.{{4,60}}?)(?:《\s*)?({_MEDIA})(?:\s*》)?"
-    rf"(?:[{_HAN}]{{0,6}}\d{{1,2}}月\d{{1,2}}日(?:电|讯)|讯|客户端|\s*[(（]?(?:全媒)?记者|\s*[(（]\s*(?:19|20)\d{{2}}年)"
+    rf"(?:^|[^{_HAN}]|正文:|原标题:.{{4,60}}?)(?:《\s*)?({MEDIA})(?:\s*》)?"
+    rf"(?:[{_HAN}]{{0,6}}\d{{1,2}}月\d{{1,2}}日(?:电|讯|报道)|讯|客户端|\s*[(（]?(?:全媒)?记者|\s*[(（]\s*(?:19|20)\d{{2}}年)"
 )
-# 「本文转自：人民网」「来源：公安部头条号返回搜狐」 inside a one-line news item.
+# 「本文转自：人民网」「来源：公安部头条号返回搜狐」「（来源：山东英才学院）」 inside a one-line
+# news item: the name runs up to a bracket, a stop or the portal's footer.
 _INLINE_SOURCE_RE = re.compile(
-    rf"(?:转自|来源)\s*:\s*({_MEDIA}|[{_HAN}]{{2,15}}?)(?=返回|责任编辑|编辑|[)）。\s]|$|[{_HAN}])"
+    rf"(?:转自|来源)\s*:\s*(?:({MEDIA})|([{_HAN}]{{2,15}}?)(?=返回|责任编辑|编辑|[)）。\s]|$))"
+)
+# An outlet a news item names as its writer, by the shape of newspaper and site names:
+# 「中国经济网北京8月15日讯」「江西日报讯」「央视网消息：」 opening the body, 「（新华每日电讯记者王阳）」
+# 「潇湘晨报综合」 closing it.
+_OUTLET = rf"[{_HAN}]{{2,10}}?(?:网|日报|晚报|报|社|台|电讯)"
+_LEAD_OUTLET_RE = re.compile(
+    rf"正文\s*:\s*(?!据)({_OUTLET})(?:[{_HAN}]{{0,6}}\d{{1,2}}月\d{{1,2}}日(?:电|讯|报道)|讯|消息\s*:)"
+)
+_TAIL_OUTLET_RE = re.compile(
+    rf"[(（]\s*({_OUTLET})\s*(?:全媒体|见习)?记者|(?:^|[。!?)）\s])({_OUTLET})综合\s*$"
 )
 _SOURCE_STRIP_RE = re.compile(r"(?:头条号|微信公众号|公众号|官方微博|微博|微信|官网|网站|客户端)$")
 _SELF_RE = re.compile(r"我(局|委|办|厅|院|部|中心|区|县|市|镇|街道)")
 _CLAUSE_START = r"(?:^|(?<=[\n,;:、。“(])|(?<=当前)|(?<=今年以来)|(?<=近年来)|(?<=一年来))"
-_NEWS_ITEM_RE = re.compile(r"^.{0,30}?正文\s*:")
 _LEAD_RE = re.compile(r"^(?:当前|今年以来|近年来|一年来)")
 _VERBS = (
     r"(?=党组|党委|党建|机关|现有|坚持|围绕|认真|全面|始终|深入|积极|紧扣|立足|聚焦|结合|按照|"
@@ -74,6 +91,14 @@ _BODY_ORG_RE = re.compile(
     rf"(?=党组|党委|党建|机关|现有|坚持|围绕|认真|全面|始终|深入|积极|紧扣|立足|聚焦|结合|按照|把|以|在|,)",
     re.M,
 )
+
+
+# 「近年来，天津市滨海新区区委区级机关工委牢牢把握……」: the unit the opening sentence is about.
+_OPENING_ORG_RE = re.compile(
+    rf"^(?:近年来|今年以来|一年来|去年以来|当前),?"
+    rf"((?:[{_HAN}]{{2,6}}?[省市区县])?[省市区县][{_HAN}]{{1,12}}?{_ORG_SUFFIX})(?=[{_HAN}])"
+)
+_TITLE_LINES = 15
 
 
 def byline(norm: str) -> str | None:
@@ -99,12 +124,18 @@ def _speaker(norm: str) -> str | None:
 
 
 def _news_outlet(norm: str) -> str | None:
+    if outlet := stamp_source(norm):
+        return outlet
     m = _NEWS_DATELINE_RE.search(norm[:400]) or _NEWS_DATELINE_RE.search(norm[-200:])
     if m:
         return m.group(1)
+    if NEWS_ITEM_RE.match(norm.lstrip()):
+        m = _LEAD_OUTLET_RE.search(norm[:120]) or _TAIL_OUTLET_RE.search(norm[-200:])
+        if m:
+            return next(g for g in m.groups() if g)
     for part in (norm[:120], norm[-160:]):
         m = _INLINE_SOURCE_RE.search(part)
-        if m and (unit := from_source(m.group(1))):
+        if m and (unit := from_source(m.group(1) or m.group(2))):
             return unit
     return None
 
@@ -114,11 +145,11 @@ def from_source(source: str | None) -> str | None:
     if not source:
         return None
     name = _SOURCE_STRIP_RE.sub("", source.replace(" ", ""))
-    if re.search(rf"(?:网|报|刊|社|台|《)|^[{_HAN}]{{0,3}}$", name) and name not in _MEDIA.split(
+    if re.search(rf"(?:网|报|刊|社|台|《)|^[{_HAN}]{{0,3}}$", name) and name not in MEDIA.split(
         "|"
     ):
         return None
-    if name in _MEDIA.split("|") or re.fullmatch(rf"[{_HAN}]{{2,30}}{_ORG_SUFFIX}", name):
+    if name in MEDIA.split("|") or re.fullmatch(rf"[{_HAN}]{{2,30}}{_ORG_SUFFIX}", name):
         return name
     return None
 
@@ -137,8 +168,25 @@ def _self_named(norm: str) -> str | None:
     return None
 
 
+def _title_end(lines: list[str], title: str) -> int | None:
+    """The index of the title's last line among the first lines (a title may span two)."""
+    want = title.replace(" ", "")
+    if not want:
+        return None
+    for i, line in enumerate(lines[:_TITLE_LINES]):
+        if line.replace(" ", "") == want:
+            return i
+        if i + 1 < len(lines) and (line + lines[i + 1]).replace(" ", "") == want:
+            return i + 1
+    return None
+
+
+def _first_paragraph(lines: list[str]) -> str:
+    return next((ln for ln in lines if "。" in ln or len(ln) > 60), "")
+
+
 def find_org(norm: str, lines: list[str], title: str, sources: Iterable[str | None]) -> str | None:
-    """The report's unit (module rules 1–8), or ``None``."""
+    """The report's unit (module rules 1–9), or ``None``."""
     stated = byline(norm)
     if stated and (m := _BYLINE_ORG_RE.match(stated)):
         return m.group(1)
@@ -146,8 +194,8 @@ def find_org(norm: str, lines: list[str], title: str, sources: Iterable[str | No
     m = _TITLE_ORG_RE.match(compact) or _TITLE_REPORT_ORG_RE.match(compact)
     if m and _PLACE_RE.search(m.group(1)) or (m and "共产" in m.group(1)):
         return m.group(1)
-    if title in lines:
-        at = lines.index(title)
+    at = _title_end(lines, title)
+    if at is not None:
         for line in lines[at + 1 : at + 3]:
             compact_line = line.replace(" ", "")
             if _is_org_line(compact_line):
@@ -159,13 +207,17 @@ def find_org(norm: str, lines: list[str], title: str, sources: Iterable[str | No
     for line in lines[-4:]:
         if _is_org_line(line.replace(" ", "")):
             return line.replace(" ", "")
+    if closed := closing(norm):
+        return closed[0]
     if outlet := _news_outlet(norm):
         return outlet
     for source in sources:
         if unit := from_source(source):
             return unit
-    if _NEWS_ITEM_RE.match(norm.lstrip()):
+    if NEWS_ITEM_RE.match(norm.lstrip()):
         return None  # the units a news item reports on did not write it
+    if opener := _OPENING_ORG_RE.match(_first_paragraph(lines)):
+        return opener.group(1)
     if named := _self_named(norm):
         return named
     found = [m.group(1) for m in _BODY_ORG_RE.finditer(norm)]
@@ -179,7 +231,7 @@ def find_org(norm: str, lines: list[str], title: str, sources: Iterable[str | No
 def self_names(norm: str, org: str | None) -> list[str]:
     """Other names the report uses for its own unit (「市城管局」 in 盐城市城市管理局's report):
     a reader of one passage meets these, not the byline's full name."""
-    if org is None or _NEWS_ITEM_RE.match(norm.lstrip()):
+    if org is None or NEWS_ITEM_RE.match(norm.lstrip()):
         return []
     names = [_self_named(norm)] + [m.group(1) for m in _BODY_ORG_RE.finditer(norm)]
     return [n for n in dict.fromkeys(names) if n and n != org and _abbreviates(n, org)][:3]

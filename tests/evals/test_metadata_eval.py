@@ -1,6 +1,9 @@
 from pathlib import Path
 
-from evals.metadata import FIELDS, field_right, load_gold, score
+import pytest
+
+from core.errors import LoadError
+from evals.metadata import FIELDS, field_right, load_gold, score, variant_text
 
 GOLD = Path(__file__).parents[2] / "evals" / "sets" / "metadata_gold.jsonl"
 
@@ -26,3 +29,31 @@ def test_seed_metadata_meets_the_bar():
     assert s.total == 5
     for name in ("title", "org", "year", "date"):
         assert s.accuracy(name) == 1.0, s.misses
+
+
+def test_variant_rows_are_dev_and_name_a_dev_base():
+    rows = load_gold(GOLD)
+    dev_ids = {r["id"] for r in rows if r["split"] == "dev"}
+    variants = [r for r in rows if r["source"] == "variant"]
+    assert len(variants) >= 10
+    for r in variants:
+        assert r["split"] == "dev"
+        assert r["base"] in dev_ids  # never built from a heldout document
+
+
+def test_variant_text_lays_out_the_base():
+    base = "debris\n正文第一段。\n正文第二段。\n相关链接"
+    row = {
+        "id": "variant:x",
+        "drop_head": 1,
+        "drop_tail": 1,
+        "replace": [["第二段", "第三段"]],
+        "head": ["标题上半", "标题下半"],
+        "tail": ["二〇二三年三月五日"],
+    }
+    assert (
+        variant_text(base, row)
+        == "标题上半\n标题下半\n正文第一段。\n正文第三段。\n二〇二三年三月五日"
+    )
+    with pytest.raises(LoadError, match="not in the base text"):
+        variant_text(base, {"id": "variant:y", "replace": [["没有", "x"]]})

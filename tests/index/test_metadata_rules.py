@@ -102,3 +102,23 @@ def test_the_short_names_a_report_uses_for_its_unit_are_kept():
     meta = extract_metadata(text, "")
     assert meta["org"] == "盐城市城市管理局"
     assert meta["org_aliases"] == ["市城管局"]  # 市教育局 is not an abbreviation of it
+
+
+def test_news_item_is_none_of_the_office_genres():
+    news = (
+        "2023-08-18 09:21，正文：省政协召开会议，审议通过两份调研报告。会议强调，要优化报送方式。"
+    )
+    assert extract_metadata(news, "")["genre"] == "其他"
+    party = (
+        "2023-08-01 10:27，正文：某党支部开展主题党日活动，以党建引领业务，党员代表交流经验做法。"
+        "支部书记讲党课，党员重温入党誓词，党支部表示将深化党建品牌。"
+    )
+    assert extract_metadata(party, "")["genre"] == "党建材料"
+
+
+def test_a_speech_is_not_an_experience_paper():
+    head = "抓实问题整改 推动基层党建全面进步\n——2023年7月20日在全区基层党建工作推进会上的讲话\n"
+    body = "推广一批经验做法，党建工作扎实推进。\n" + "全区党建责任落实到位。\n" * 3 + BODY
+    assert build_document(head + body, source_path="s.txt").metadata["genre"] == "党建材料"
+    talk = head.replace("上的讲话", "上的交流发言")
+    assert build_document(talk + body, source_path="t.txt").metadata["genre"] == "经验交流"

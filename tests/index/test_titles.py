@@ -54,3 +54,33 @@ def test_original_title_of_a_news_item_ends_at_its_dateline():
 def test_hint_title_is_single_line():
     outline = parse_outline(BODY, title_hint="强化工作载体建设\n破解“两张皮”顽症")
     assert "\n" not in outline.title
+
+
+def test_chinese_numeral_dateline_is_not_half_of_the_title():
+    text = "盐城市城市管理局2024年度党建工作总结\n（二〇二五年一月八日）\n" + BODY
+    assert find_title(text) == "盐城市城市管理局2024年度党建工作总结"
+
+
+def test_original_title_ends_at_a_notice_genre_a_dateline_or_a_first_date():
+    assert find_title("，正文：原标题：兖州区发布悬赏公告济宁市兖州区人民法院执行悬赏公告为……") == (
+        "兖州区发布悬赏公告"
+    )
+    run_on = "2023-08-16 13:34，正文：原标题：\u200b中国培育航天产业新业态参考消息网8月16日报道据日媒报道，……"
+    assert find_title(run_on) == "中国培育航天产业新业态"
+    dated = (
+        "，正文：原标题：某职院荣获2022-2023年度技能大赛奖项69项佳绩2023年7月，省教育厅公布了名单。"
+    )
+    assert find_title(dated) == "某职院荣获2022-2023年度技能大赛奖项69项佳绩"
+
+
+def test_news_body_that_opens_with_its_title():
+    notice = "08-11 04:09，正文：关于新增某平台为某基金代销机构的公告某基金管理有限公司已签订协议。"
+    assert find_title(notice) == "关于新增某平台为某基金代销机构的公告"
+    spaced = (
+        "，正文：宁波通报7批次食品不合格，涉一川菜馆                宁波市市场监督管理局发布通告。"
+    )
+    assert find_title(spaced) == "宁波通报7批次食品不合格，涉一川菜馆"
+    tabbed = "2023-07-31 02:57:01，正文： \t物流运行保持恢复态势 升级动力明显 \t中国物流与采购联合会公布数据。"
+    assert find_title(tabbed) == "物流运行保持恢复态势 升级动力明显"
+    # A reporter's byline set off by spaces is no title.
+    assert find_title("，正文：新京报讯（记者张建）    7月31日，广州表态。") is None
