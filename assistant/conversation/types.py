@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from assistant.generation.types import AnswerResult, Citation
+from assistant.generation.types import AnswerResult, Citation, SentenceCheck
 from assistant.retrieval.base import Hit
 
 UNDERSTOOD_PREFIX = "理解为："
@@ -16,7 +16,9 @@ class Turn:
     """One question of a conversation and what was answered.
 
     ``understood``: the standalone question the answer was made from, when it differs from
-    what the drafter typed (shown as 「理解为：……」); ``label``: who wrote the answer."""
+    what the drafter typed (shown as 「理解为：……」); ``label``: who wrote the answer;
+    ``generator``: which generator that was (extractive | local | endpoint); ``sentences``: the
+    verifier's check of each sentence (the page colours the answer by them)."""
 
     question: str
     answer: str = ""
@@ -28,6 +30,8 @@ class Turn:
     notices: list[str] = field(default_factory=list)
     sources: list[Citation] = field(default_factory=list)
     cited: list[int] = field(default_factory=list)
+    generator: str = ""
+    sentences: list[SentenceCheck] = field(default_factory=list)
 
     @property
     def asked(self) -> str:
@@ -60,6 +64,8 @@ class Turn:
             notices=list(result.notices),
             sources=list(result.sources),
             cited=list(result.cited),
+            generator=result.generator,
+            sentences=list(result.sentences),
         )
 
     def to_record(self) -> dict[str, Any]:
@@ -73,6 +79,8 @@ class Turn:
             "notices": self.notices,
             "cited": self.cited,
             "sources": [_citation_record(c) for c in self.sources],
+            "generator": self.generator,
+            "sentences": [asdict(s) for s in self.sentences],
         }
 
     @classmethod
@@ -89,6 +97,8 @@ class Turn:
             notices=list(record.get("notices", [])),
             cited=[int(n) for n in record.get("cited", [])],
             sources=[_citation_from(r) for r in record.get("sources", [])],
+            generator=record.get("generator", ""),
+            sentences=[_check_from(r) for r in record.get("sentences", [])],
         )
 
 
@@ -124,6 +134,18 @@ def _citation_record(c: Citation) -> dict[str, Any]:
         "source_path": h.source_path,
         "metadata": _plain(h.metadata),
     }
+
+
+def _check_from(r: dict[str, Any]) -> SentenceCheck:
+    return SentenceCheck(
+        r.get("text", ""),
+        r.get("label", "not_claim"),
+        r.get("n"),
+        [int(n) for n in r.get("written", [])],
+        r.get("reason", ""),
+        r.get("source_text", ""),
+        [(str(k), str(d), str(s)) for k, d, s in r.get("differences", [])],
+    )
 
 
 def _citation_from(r: dict[str, Any]) -> Citation:

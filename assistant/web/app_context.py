@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from assistant.web.generators import local_problem, unavailable
 from core.settings import Settings
 
 if TYPE_CHECKING:
@@ -52,8 +53,10 @@ class AppContext:
         self._opened = _Opened(retriever, None) if retriever is not None else None
         self._embedder = embedder
         self._chat = chat
-        # An injected generate function gets the chat model given here (None = extractive).
-        self._chat_built = chat is not None or generate_fn is not None
+        # An injected generate function gets the chat model given here (None = extractive);
+        # it stands for every generator but 抽取式 (tests).
+        self._injected = chat is not None or generate_fn is not None
+        self._chats: dict[str, Any] = {}  # built models by generator ("auto" with an endpoint)
         self._lock = threading.Lock()  # embedder and chat model
         self._index_lock = threading.Lock()  # the opened retriever and its users
 
@@ -141,15 +144,44 @@ class AppContext:
         if unused is not None:
             unused.close()
 
-    def chat(self):
-        """The configured chat model, or ``None`` (extractive mode)."""
-        with self._lock:
-            if not self._chat_built:
-                from assistant.generation.chat import make_chat_model
+    def chat(self, generator: str | None = None):
+        """The chat model for ``generator`` (default: the setting), ``None`` for extractive.
 
-                self._chat = make_chat_model(self.settings)
-                self._chat_built = True
-            return self._chat
+        Built once per generator and shared by every session; 自动 without an endpoint is the
+        local model itself, so choosing 本地模型 as well never loads a second copy. Raises
+        ConfigError when ``generator`` cannot write here (no model installed, no endpoint).
+        """
+        choice = generator or self.settings.generator
+        with self._lock:
+            if choice == "extractive":
+                return None
+            if self._injected:
+                return self._chat
+            return self._model(choice)
+
+    def _model(self, choice: str):
+        """``chat(choice)``'s model; call with ``_lock`` held."""
+        from assistant.generation.chat import make_chat_model
+
+        if choice == "auto" and not self.settings.llm_base_url:
+            choice = "local"
+            if local_problem(self.settings):
+                return None  # 自动 with nothing to run: extractive, as make_chat_model says
+        if choice not in self._chats:
+            if choice == "auto":  # the endpoint, falling back to the shared local model
+                model = make_chat_model(self.settings, "endpoint")
+                if not local_problem(self.settings):
+                    model.fallback = self._model("local")
+            else:
+                model = make_chat_model(self.settings, choice)
+            self._chats[choice] = model
+        return self._chats[choice]
+
+    def unavailable(self) -> dict[str, str]:
+        """The generators that cannot be chosen here, with the reason (none when injected)."""
+        if self._injected:
+            return {}
+        return unavailable(self.settings)
 
     def generate(
         self,
@@ -160,15 +192,18 @@ class AppContext:
         strict: bool | None = None,
         skeleton: list[str] | None = None,
         drafter_org: str | None = None,
+        generator: str | None = None,
     ):
         """Stream generation events for ``question``, holding a lease on the index reader; the
-        final text is checked sentence by sentence (``strict``: default the setting)."""
+        final text is checked sentence by sentence (``strict``: default the setting).
+        ``generator``: who writes this answer only (auto | extractive | local | endpoint;
+        default the setting)."""
         from assistant.generation.verify import verified
 
         fn = self._generate_fn
         if fn is None:
             from assistant.generation.service import generate as fn
-        chat = self.chat()
+        chat = self.chat(generator)
         strict = self.settings.strict if strict is None else strict
         settings = self.settings
         if drafter_org:

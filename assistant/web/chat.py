@@ -17,9 +17,12 @@ import gradio as gr
 
 from assistant.generation.citations import REFUSAL
 from assistant.generation.renumber import in_order_of_use
+from assistant.generation.service import NOTICE_NO_LLM
 from assistant.generation.types import MODE_NAMES_ZH
 from assistant.web import render
+from assistant.web.colour import coloured_answer
 from assistant.web.errors import shows_errors
+from assistant.web.generators import check_choice
 from assistant.web.uploads import safe_name
 from core.errors import ConfigError
 from index.store import index_exists
@@ -120,8 +123,10 @@ def stream_answer(
     strict: bool | None = None,
     skeleton_name: str | None = None,
     unit: str | None = None,
+    generator: str | None = None,
 ) -> Iterator[View]:
-    """One View per event (library errors become toasts: ``web.errors.shows_errors``)."""
+    """One View per event (library errors become toasts: ``web.errors.shows_errors``);
+    ``generator``: the 生成方式 picked for this answer (default: the setting)."""
     question = (question or "").strip()
     if not question:
         gr.Warning("请先输入问题或起草要求。", title="提示")
@@ -132,6 +137,7 @@ def stream_answer(
     mode = MODES.get(mode_label)
     if mode is None:
         raise ConfigError(f"未知模式：{mode_label}")
+    generator = check_choice(generator, ctx.unavailable())
     if not index_exists(ctx.settings):
         gr.Warning(EMPTY_LIBRARY, title="提示")
         return
@@ -151,12 +157,14 @@ def stream_answer(
         strict=strict,
         skeleton=headings if mode != "answer" else None,
         drafter_org=(unit or "").strip() or None,
+        generator=generator,
     )
     for event in events:
         if event.kind == "sources":
             view.sources = render.sources_html(event.sources, question, asked_period=asked)
         elif event.kind == "notice":  # shown once, in the notices box: no toast besides
-            view.notices.append(event.text)
+            if not (generator == "extractive" and event.text == NOTICE_NO_LLM):  # as chosen
+                view.notices.append(event.text)
             text = ""  # a notice after deltas means the model failed; its text is void
         elif event.kind == "delta":
             text += event.text
@@ -166,7 +174,9 @@ def stream_answer(
             result = in_order_of_use(event.result)
             text = result.text
             for notice in result.notices:
-                if notice not in view.notices:
+                if notice not in view.notices and not (
+                    generator == "extractive" and notice == NOTICE_NO_LLM
+                ):
                     view.notices.append(notice)
             cited, note = render.cited_sources(result)
             view.sources = render.sources_html(cited, question, note, asked_period=asked)
@@ -174,5 +184,9 @@ def stream_answer(
             view.result = result
             if result.text.strip().rstrip("。.") != REFUSAL:  # nothing to keep otherwise
                 view.docx, view.md = write_exports(result, question, mode_label)
-        view.answer = render.escape_answer(text)
+        view.answer = (
+            coloured_answer(text, view.result.sentences)
+            if view.result is not None and view.result.verified
+            else render.escape_answer(text)
+        )
         yield replace(view, notices=list(view.notices))  # a snapshot: the view goes on changing

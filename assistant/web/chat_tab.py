@@ -13,6 +13,7 @@ from assistant.web import render
 from assistant.web.chat import ALL, MODES, NO_SKELETON, stream_answer
 from assistant.web.conversation import ChatSession, ChatView, user_of
 from assistant.web.errors import shows_errors
+from assistant.web.generators import generator_picker, refuse_missing
 from prompts import skeleton_names
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ def build_chat_tab(ctx: AppContext) -> ChatTab:
     """Add the 对话 tab to the Blocks being built (call inside ``with gr.Tabs():``)."""
     settings = ctx.settings
     session = ChatSession(ctx)
+    missing = ctx.unavailable()  # generators this server cannot run (fixed until a restart)
 
     def outputs(view: ChatView, user: str, *, clear_question: bool = False) -> tuple:
         return (
@@ -40,25 +42,30 @@ def build_chat_tab(ctx: AppContext) -> ChatTab:
         )
 
     @shows_errors
-    def send(question, conv_id, mode, org, year, genre, strict, skel, unit, request: gr.Request):
+    def send(
+        question, conv_id, mode, org, year, genre, strict, skel, unit, gen, request: gr.Request
+    ):
         user = user_of(request)
-        for view in session.ask(
-            user, conv_id, question, mode, org, year, genre, strict, skel, unit
-        ):
+        options = (mode, org, year, genre, strict, skel, unit, gen)
+        for view in session.ask(user, conv_id, question, *options):
             yield outputs(view, user, clear_question=True)
 
     @shows_errors
     def regenerate(
-        conv_id, turn, understood, mode, org, year, genre, strict, skel, unit, request: gr.Request
-    ):
+        conv_id, turn, understood, mode, org, year, genre, strict, skel, unit, gen,
+        request: gr.Request,
+    ):  # fmt: skip
         user = user_of(request)
-        for view in session.regenerate(
-            user, conv_id, turn, understood, mode, org, year, genre, strict, skel, unit
-        ):
+        options = (mode, org, year, genre, strict, skel, unit, gen)
+        for view in session.regenerate(user, conv_id, turn, understood, *options):
             yield outputs(view, user)
 
-    def ask_once(question, mode, org, year, genre, strict=True, skel=NO_SKELETON, unit=""):
-        for view in stream_answer(ctx, question, mode, org, year, genre, strict, skel, unit):
+    def ask_once(
+        question, mode, org, year, genre, strict=True, skel=NO_SKELETON, unit="", generator=None
+    ):
+        for view in stream_answer(
+            ctx, question, mode, org, year, genre, strict, skel, unit, generator
+        ):
             yield (
                 view.answer,
                 view.label,
@@ -107,7 +114,11 @@ def build_chat_tab(ctx: AppContext) -> ChatTab:
                         "删除", size="sm", variant="stop", elem_id="delete-conversation"
                     )
             with gr.Column(scale=4, min_width=320, elem_id="chat-main-col"):
-                mode = gr.Radio(list(MODES), value="问答", label="模式", elem_id="mode")
+                with gr.Row(equal_height=True):
+                    mode = gr.Radio(
+                        list(MODES), value="问答", label="模式", elem_id="mode", scale=3
+                    )
+                    generator = generator_picker(settings, missing, scale=2)
                 with gr.Row():
                     org = gr.Dropdown([ALL], value=ALL, label="单位", elem_id="filter-org")
                     year = gr.Dropdown([ALL], value=ALL, label="年份", elem_id="filter-year")
@@ -174,7 +185,8 @@ def build_chat_tab(ctx: AppContext) -> ChatTab:
             api_btn = gr.Button()
 
     out = [chatbot, sources, understood, conv_id, turn, history, docx_btn, md_btn, question]
-    options = [mode, org, year, genre, strict, skeleton_name, unit]
+    options = [mode, org, year, genre, strict, skeleton_name, unit, generator]
+    generator.change(refuse_missing(settings, missing), [generator], [generator])
     submit.click(send, [question, conv_id, *options], out, api_name="chat_send")
     question.submit(send, [question, conv_id, *options], out, api_visibility="private")
     api_btn.click(ask_once, [question, *options], api_out, api_name="ask")

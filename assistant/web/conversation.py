@@ -28,6 +28,8 @@ from assistant.generation.service import NOTICE_NO_LLM
 from assistant.generation.types import MODE_NAMES_ZH
 from assistant.web import render
 from assistant.web.chat import MODES, NO_SKELETON, export_folder, filters_from
+from assistant.web.colour import checked_line, coloured_answer
+from assistant.web.generators import check_choice
 from assistant.web.uploads import safe_name
 from core.errors import ConfigError, InputError
 from index.store import index_exists
@@ -75,7 +77,15 @@ def turn_markdown(turn: Turn, *, streaming: bool = False) -> str:
         mode = MODE_NAMES_ZH.get(turn.mode, turn.mode)
         lines.append(f"**{mode}** · {html.escape(turn_label(turn), quote=False)}")
     lines.append("")
-    lines.append(render.escape_answer(turn.answer) if turn.answer else "……")
+    if not turn.answer:
+        lines.append("……")
+    elif streaming or not turn.sentences:
+        lines.append(render.escape_answer(turn.answer))  # tokens stream uncoloured
+    else:
+        lines.append(coloured_answer(turn.answer, turn.sentences))
+        checked = checked_line(turn.sentences)
+        if checked:
+            lines += ["", checked]
     # The mode line already says 抽取式: that notice is not repeated.
     extra = [n for n in turn.notices if n != NOTICE_NO_LLM]
     if extra:
@@ -192,15 +202,18 @@ class ChatSession:
         strict: bool | None = None,
         skeleton_name: str | None = None,
         unit: str | None = None,
+        generator: str | None = None,
     ) -> Iterator[ChatView]:
-        """Add a turn: resolve the follow-up, check the filters, stream the answer, store it."""
+        """Add a turn: resolve the follow-up, check the filters, stream the answer, store it.
+        ``generator``: the 生成方式 picked for this turn (default: the setting); 抽取式 uses
+        no model for the follow-up either."""
         question = self._checked(question, mode_label)
+        generator = check_choice(generator, self.ctx.unavailable())
         conv = self.store.get(user, conversation_id) if conversation_id else self.store.create(user)
-        understood = make_resolver(self.ctx.chat()).resolve(question, conv.turns)
+        understood = make_resolver(self.ctx.chat(generator)).resolve(question, conv.turns)
         filters = filters_from(org, year, genre)
-        yield from self._answer(
-            conv, None, question, understood, mode_label, filters, strict, skeleton_name, unit
-        )
+        options = (strict, skeleton_name, unit, generator)
+        yield from self._answer(conv, None, question, understood, mode_label, filters, options)
 
     def regenerate(
         self,
@@ -215,8 +228,10 @@ class ChatSession:
         strict: bool | None = None,
         skeleton_name: str | None = None,
         unit: str | None = None,
+        generator: str | None = None,
     ) -> Iterator[ChatView]:
-        """Answer a turn again, from the 理解为 text as the drafter corrected it."""
+        """Answer a turn again, from the 理解为 text as the drafter corrected it (with the
+        生成方式 picked now)."""
         if not conversation_id:
             raise InputError("还没有可以重新生成的回答")
         conv = self.store.get(user, conversation_id)
@@ -225,17 +240,10 @@ class ChatSession:
         position = turn if turn is not None and 0 <= turn < len(conv.turns) else len(conv.turns) - 1
         old = conv.turns[position]
         asked = self._checked(understood or old.asked, mode_label)
-        yield from self._answer(
-            conv,
-            position,
-            old.question,
-            asked,
-            mode_label,
-            filters_from(org, year, genre),
-            strict,
-            skeleton_name,
-            unit,
-        )
+        generator = check_choice(generator, self.ctx.unavailable())
+        options = (strict, skeleton_name, unit, generator)
+        filters = filters_from(org, year, genre)
+        yield from self._answer(conv, position, old.question, asked, mode_label, filters, options)
 
     def _checked(self, question: str, mode_label: str) -> str:
         from assistant.generation.service import check_question
@@ -258,10 +266,9 @@ class ChatSession:
         understood: str,
         mode_label: str,
         filters: dict | None,
-        strict: bool | None,
-        skeleton_name: str | None,
-        unit: str | None,
+        options: tuple[bool | None, str | None, str | None, str | None],
     ) -> Iterator[ChatView]:
+        """``options``: strict, skeleton name, unit, generator (as the tab's controls say)."""
         mode = MODES[mode_label]
         before = conv.turns[:position] if position is not None else list(conv.turns)
         after = conv.turns[position + 1 :] if position is not None else []
@@ -273,7 +280,7 @@ class ChatSession:
             turn = None
             live = Turn(question, "", shown, mode, filters)
             yield ChatView(conv.id, messages_of(before, live) + messages_of(after))
-            for event in self._events(understood, mode, filters, strict, skeleton_name, unit):
+            for event in self._events(understood, mode, filters, *options):
                 if event.kind == "delta":
                     live.answer += event.text
                 elif event.kind == "notice":
@@ -297,7 +304,7 @@ class ChatSession:
             self.store.replace_turn(conv.user, conv.id, position, turn)
         yield view_of(self.store.get(conv.user, conv.id), position)
 
-    def _events(self, question, mode, filters, strict, skeleton_name, unit):
+    def _events(self, question, mode, filters, strict, skeleton_name, unit, generator):
         from prompts import skeleton
 
         headings = (
@@ -310,4 +317,5 @@ class ChatSession:
             strict=strict,
             skeleton=headings if mode != "answer" else None,
             drafter_org=(unit or "").strip() or None,
+            generator=generator,
         )

@@ -160,7 +160,7 @@ def progress_html(text: str) -> str:
 
 
 def _checked_html(result: AnswerResult) -> str:
-    """Counts of the verifier's labels, and each sentence it did not find supported."""
+    """Counts of the verifier's labels (each sentence is coloured in the answer itself)."""
     from assistant.generation.verify import LABEL_ZH
 
     if not result.verified or not result.sentences:
@@ -170,16 +170,7 @@ def _checked_html(result: AnswerResult) -> str:
         if s.label in counts:
             counts[s.label] += 1
     line = "，".join(f"{LABEL_ZH[k]} {v} 句" for k, v in counts.items())
-    items = "".join(
-        f'<li class="check-{s.label}">【{LABEL_ZH[s.label]}】{html.escape(s.text.strip(), quote=False)}'
-        + "".join(
-            f"（来源为“{html.escape(src, quote=False)}”）" for _, _, src in s.differences if src
-        )
-        + "</li>"
-        for s in result.sentences
-        if s.label in ("unsupported", "contradicted")
-    )
-    return f'<div class="checked">核对结果：{line}</div>' + (f"<ul>{items}</ul>" if items else "")
+    return f'<div class="checked">核对结果：{line}（句子按核对结果着色）</div>'
 
 
 def notices_markdown(notices: list[str]) -> str:
@@ -198,8 +189,16 @@ CSS = """
 .mode-label.generated { background: #eef6ff; color: #1d4f8c; border: 1px solid #9cc3f0; }
 .mode-label.progress { background: #f4f4f4; color: #333; border: 1px solid #ccc; }
 .checked { color: #555; font-size: 0.9em; margin: 4px 0; }
-li.check-unsupported { background: #fdecea; }
-li.check-contradicted { background: #fff3cd; }
+/* A checked answer, coloured in place as the 审核 tab colours a draft (review.formats.COLOURS). */
+.ans-supported { background: #d9f2d9; }
+.ans-unsupported { background: #fff0b3; }
+.ans-contradicted { background: #f8c9c4; }
+.ans-sentence { border-radius: 3px; padding: 0 1px; cursor: help; }
+.ans-note { margin: 0 4px; padding: 0 4px; border-radius: 3px; font-size: 0.85em; color: #7a1f12;
+  border: 1px solid #e3a59c; }
+.ans-note-unsupported { color: #6b5200; border-color: #e6cf73; }
+.ans-checked { display: block; color: #555; }
+.ans-checked span { display: inline-block; padding: 0 6px; margin: 0 2px; border-radius: 3px; }
 .sources-turn { font-weight: 600; color: #333; margin: 4px 0 8px; }
 #chat .message blockquote { color: #555; border-left: 3px solid #9cc3f0; margin: 0 0 6px;
   padding: 2px 8px; }

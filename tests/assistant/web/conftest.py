@@ -38,8 +38,9 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def seed_app(tmp_path_factory) -> Iterator[Callable[..., str]]:
-    """``seed_app(extra=fn)``: the app on 127.0.0.1 over the seeds (plus what ``fn(folder)``
-    writes), hash embedder (BM25 carries retrieval), extractive (no LLM); returns its URL."""
+    """``seed_app(extra=fn, chat=model)``: the app on 127.0.0.1 over the seeds (plus what
+    ``fn(folder)`` writes), hash embedder (BM25 carries retrieval), extractive unless a chat
+    model is given; returns its URL."""
     from assistant.web.app import build_app, launch_style
     from core.settings import Settings
     from index.embedders.hash import HashEmbedder
@@ -47,7 +48,7 @@ def seed_app(tmp_path_factory) -> Iterator[Callable[..., str]]:
 
     apps = []
 
-    def start(extra: Callable[[Path], None] | None = None) -> str:
+    def start(extra: Callable[[Path], None] | None = None, chat: object = None) -> str:
         corpus = tmp_path_factory.mktemp("corpus")
         for f in (SHARED / "corpus" / "seeds").glob("*.txt"):
             shutil.copy(f, corpus / f.name)
@@ -56,7 +57,7 @@ def seed_app(tmp_path_factory) -> Iterator[Callable[..., str]]:
         settings = Settings(data_dir=tmp_path_factory.mktemp("data"), embedder="hash")
         embedder = HashEmbedder()
         assert not ingest_paths([corpus], settings, embedder=embedder).failed
-        app = build_app(settings, embedder=embedder)  # the real generate; chat None = extractive
+        app = build_app(settings, embedder=embedder, chat=chat)  # the real generate
         app.queue()
         port = _free_port()
         app.launch(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import warnings
 
@@ -81,7 +82,9 @@ def test_stream_shows_deltas_then_checked_result(settings):
     answers = [v.answer for v in views]
     assert answers[:4] == ["", "", "在职党员", "在职党员485名[1][9]。"]
     final = views[-1]
-    assert final.answer == "在职党员485名[1]。"
+    # The checked answer is coloured in place: the sentence and its [1] in one span.
+    assert '<span class="ans-sentence ans-supported" title="有依据' in final.answer
+    assert ">在职党员485名[1]。</span>" in final.answer
     assert "抽取式模式（未使用大模型）" in final.label
     assert 'id="source-1"' in final.sources and 'id="source-2"' not in final.sources  # cited only
     assert "<mark>在职</mark>" in final.sources
@@ -114,7 +117,9 @@ def test_notice_after_deltas_discards_the_failed_text(settings):
     with warnings.catch_warnings(record=True) as toasts:
         warnings.simplefilter("always")
         views = list(stream_answer(ctx, "问题", "问答"))
-    assert [v.answer for v in views[:5]] == ["", "模型说了一半", "", "抽取", "抽取[1]"]
+    # The checked text is wrapped in its sentence's span (``web.colour``): compared as read.
+    read = [re.sub(r"<[^>]+>", "", v.answer) for v in views[:5]]
+    assert read == ["", "模型说了一半", "", "抽取", "抽取[1]"]
     # Shown once, in the answer's notices: no toast on top of it.
     assert views[-1].notices == ["大模型调用失败，已改用抽取式回答。"]
     assert [str(t.message) for t in toasts if "大模型" in str(t.message)] == []
