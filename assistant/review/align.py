@@ -2,7 +2,8 @@
 
 1. ``coverage``: the share of the draft's character bigrams (facts masked out) found in a source window.
 2. ``pair_facts``: equal facts pair first, one to one; a leftover draft fact is compared with the
-   leftover source fact of the same kind and unit whose surrounding words match best.
+   leftover source fact of the same kind and unit whose surrounding words match best, the counted
+   noun on either side of the number (「5条断头路」 = 「断头路59条」).
 3. ``name_conflicts``: a character diff of the two sentences; a replaced or dropped span inside a
    person, place or organisation name (jieba POS, or a word ending in 局/大学/监狱 …) is a conflict.
 """
@@ -20,6 +21,7 @@ _NON_CONTENT = re.compile(r"[^\w+%]|_")
 # Function characters that paraphrases add or drop freely; they say nothing a source must back.
 _FUNCTION_CHARS = re.compile("[的了着过并和与及而已均都共也又还把被等]")
 CONTEXT_CHARS = 6
+_CLAUSE_END = re.compile(r"[，,、；;。：:！!？?]")
 MIN_CONTEXT_SHARED = 2  # shared context bigrams/chars for two differing facts to be "the same slot"
 
 
@@ -86,13 +88,45 @@ def _context(text: str, fact: Fact) -> tuple[str, str]:
     return left, right
 
 
+def _clause_context(text: str, fact: Fact) -> tuple[set[str], set[str]]:
+    """Bigrams of the words beside ``fact`` inside its own clause (up to ，、；。： on each side)."""
+    left = _CLAUSE_END.split(text[: fact.start])[-1]
+    right = _CLAUSE_END.split(text[fact.end :])[0]
+    return (
+        content_bigrams(content(left)[-CONTEXT_CHARS:]),
+        content_bigrams(content(right)[:CONTEXT_CHARS]),
+    )
+
+
+def _clause_match(d_text: str, d: Fact, s_text: str, s: Fact) -> int:
+    """Context bigrams two facts share inside their clauses, the counted noun on either side."""
+    (dl, dr), (sl, sr) = _clause_context(d_text, d), _clause_context(s_text, s)
+    in_order = len(dl & sl) + len(dr & sr)
+    noun_before_in_source = len((dl | dr) & sl)  # 「打通了5条断头路」 vs 「打通断头路59条」
+    noun_before_in_draft = len(dl & (sl | sr))  # 「打通断头路5条」 vs 「打通了59条断头路」
+    return max(in_order, noun_before_in_source, noun_before_in_draft)
+
+
 def context_match(d_text: str, d: Fact, s_text: str, s: Fact) -> int:
-    """How many context bigrams (left with left, right with right) two facts share."""
+    """How many context bigrams two facts share, in the better of two readings.
+
+    Same word order: left with left, right with right, six characters each side. Counted noun
+    moved across the number (「打通了5条断头路」 vs 「打通断头路59条」): the side holding verb
+    and noun in one against both sides of the other, inside their clauses.
+    """
     dl, dr = _context(d_text, d)
     sl, sr = _context(s_text, s)
-    return len(content_bigrams(dl) & content_bigrams(sl)) * bool(dl and sl) + len(
+    in_order = len(content_bigrams(dl) & content_bigrams(sl)) * bool(dl and sl) + len(
         content_bigrams(dr) & content_bigrams(sr)
     ) * bool(dr and sr)
+    return max(in_order, _clause_match(d_text, d, s_text, s))
+
+
+def context_rank(d_text: str, d: Fact, s_text: str, s: Fact) -> tuple[bool, int]:
+    """Sort key among rival source facts: a match inside the clauses beats one reaching into the
+    next clause (in 「快速路12个,建成美丽村庄600个」 12个 is the 快速路's count, not 619个)."""
+    clause = _clause_match(d_text, d, s_text, s) >= MIN_CONTEXT_SHARED
+    return clause, context_match(d_text, d, s_text, s)
 
 
 @dataclass
@@ -141,7 +175,7 @@ def pair_facts(
     for d in todo:
         same = [s for s in pool if facts_agree(d, s)]
         if same:
-            best = max(same, key=lambda s: context_match(d_text, d, s_text, s))
+            best = max(same, key=lambda s: context_rank(d_text, d, s_text, s))
             matched.append((d, best))
             pool.remove(best)
         else:
@@ -149,12 +183,13 @@ def pair_facts(
     for d in left:
         rivals = [s for s in pool if comparable(d, s)]
         scored = sorted(
-            ((context_match(d_text, d, s_text, s), i, s) for i, s in enumerate(rivals)),
-            key=lambda t: (-t[0], t[1]),
+            ((*context_rank(d_text, d, s_text, s), -i, s) for i, s in enumerate(rivals)),
+            key=lambda t: t[:3],
+            reverse=True,
         )
-        if scored and scored[0][0] >= MIN_CONTEXT_SHARED:
-            conflicts.append((d, scored[0][2]))
-            pool.remove(scored[0][2])
+        if scored and scored[0][1] >= MIN_CONTEXT_SHARED:
+            conflicts.append((d, scored[0][3]))
+            pool.remove(scored[0][3])
             continue
         backing = next((s for s in wider if facts_agree(d, s)), None)
         if backing is not None:
@@ -181,15 +216,15 @@ def _pair_by_context(
         rivals = [s for s in pool if comparable(d, s) or facts_agree(d, s)]
         scored = sorted(
             (
-                (context_match(d_text, d, s_text, s), facts_agree(d, s), -i, s)
+                (*context_rank(d_text, d, s_text, s), facts_agree(d, s), -i, s)
                 for i, s in enumerate(rivals)
             ),
-            key=lambda t: t[:3],
+            key=lambda t: t[:4],
             reverse=True,
         )
-        if scored and scored[0][0] >= MIN_CONTEXT_SHARED:
-            best = scored[0][3]
-            (matched if scored[0][1] else conflicts).append((d, best))
+        if scored and scored[0][1] >= MIN_CONTEXT_SHARED:
+            best = scored[0][4]
+            (matched if scored[0][2] else conflicts).append((d, best))
             pool.remove(best)
         else:
             rest.append(d)

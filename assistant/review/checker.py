@@ -7,7 +7,7 @@ For each sentence:
    with the facts masked out and the passage title counted (the report's subject often is
    only there).
 3. Compare facts: numbers with their unit, percentages, dates, weekdays, 文号, quoted names and
-   names of people and organisations (see ``align``).
+   names of people and organisations (see ``align``); enumerations item by item (see ``lists``).
 4. Decide: a conflicting fact in a well-aligned window → ``contradicted``; too little of the
    sentence in any source, or a number/date/quote no source gives → ``unsupported``; else
    ``supported`` with the passage cited.
@@ -23,6 +23,7 @@ from assistant.retrieval.base import Hit, Retriever
 from assistant.retrieval.time_aware import document_periods
 from assistant.review import align
 from assistant.review.facts import Fact, extract_facts, extract_quotes, extract_wenhao, facts_agree
+from assistant.review.lists import compare_lists
 from assistant.review.periods import check_periods, draft_periods, source_periods
 from assistant.review.polarity import polarity_markers
 from assistant.review.sentences import is_claim, split_draft
@@ -49,6 +50,7 @@ POLARITY_COVERAGE = 0.5
 _QUESTION_WORDS_RE = re.compile(r"多少|几个|几|哪些|哪|什么|怎么|如何|是否|吗|呢|？|\?")
 WINDOW_GAIN = 0.1  # a two-sentence window must add this much coverage to beat one sentence
 PERIOD_GAIN = 0.1  # a window about the draft's period is preferred by this much coverage
+_REASON_PREFIX = {"period": "所述时期：", "list": "所列各项："}
 
 
 @dataclass
@@ -308,13 +310,25 @@ def check_sentence(
     if not verdict.differences and window.score >= POLARITY_COVERAGE:
         polar = polarity_markers(claim, window.text)
         verdict.differences += [("polarity", w, "") for w in polar]
+    # An enumeration restated with other items (三亮：亮身份、当先锋…): its words may all be in
+    # the source, so coverage passes it; the list itself is compared (``lists``).
+    own = normalize(window.hit.text)
+    listed = compare_lists(claim, [own, *(p for p in passages if p != own)])
+    verdict.differences += [("list", d, s) for d, s in listed.conflicts]
+    verdict.matched += [("list", d, s) for d, s in listed.matched]
     verdict.unbacked = [(f.kind, f.text) for f in pairing.unmatched if not _weak(f)] + q_unbacked
+    verdict.unbacked += [("list", d) for d in listed.unbacked]
     if timed.status == "partial":  # the source speaks of an overlapping, other period
         verdict.unbacked.append(("period", timed.draft))
-    if strong or polar or (verdict.differences and window.score >= CONTRADICT_COVERAGE):
+    if (
+        strong
+        or polar
+        or listed.conflicts
+        or (verdict.differences and window.score >= CONTRADICT_COVERAGE)
+    ):
         verdict.label = "contradicted"
         verdict.reason = "；".join(
-            f"所述时期：草稿“{d}”，来源“{s}”" if kind == "period" else f"草稿“{d}”，来源“{s}”"
+            _REASON_PREFIX.get(kind, "") + f"草稿“{d}”，来源“{s}”"
             for kind, d, s in verdict.differences
         )
     elif window.score < SUPPORT_COVERAGE:
