@@ -45,6 +45,8 @@ _LEAD_IN_RE = re.compile(
     r"(?:显示|所述|来看)?\s*[，,：:]"
 )
 QUOTE_LEAD = "资料原文："
+MATERIAL_LEAD = "【资料摘录】"  # a section strict mode emptied, filled with source sentences
+_SECTION_RE = re.compile(r"^[一二三四五六七八九十]+、")
 QUOTE_REASON = "资料原文"  # the reason of a quoted source sentence's check
 LABEL_ZH = {
     "supported": "有依据",
@@ -86,6 +88,11 @@ def verify_result(result: AnswerResult, *, strict: bool) -> AnswerResult:
         )
     if strict and removed and not any(c.label == "supported" for c in checks):
         return _extractive_instead(result, notices)
+    if strict and removed and result.mode != "answer":
+        filled, n_filled = _fill_empty_sections(result, text)
+        if n_filled:
+            notices.append(f"严格模式删除后有 {n_filled} 个部分没有内容，已改为资料原文摘录")
+            text, checks, _, _ = _check_text(result, filled, strict=False)
     if not result.extractive:
         text, checks = _with_quotes(result, text, checks)
     return _finish(result, text, checks, notices)
@@ -292,6 +299,30 @@ def _tidy(text: str) -> str:
     """Blank lines left by removed sentences collapse; trailing spaces go."""
     text = re.sub(r"[ \t]+\n", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _fill_empty_sections(result: AnswerResult, text: str) -> tuple[str, int]:
+    """A draft whose 一、 section lost every sentence to strict mode gets that section's best
+    source sentences, marked 【资料摘录】, instead of a bare heading; how many were filled."""
+    from assistant.generation.extractive import select_sentences
+
+    lines = text.split("\n")
+    starts = [i for i, line in enumerate(lines) if _SECTION_RE.match(line.strip())]
+    filled = 0
+    for i, start in reversed(list(enumerate(starts))):
+        end = starts[i + 1] if i + 1 < len(starts) else len(lines)
+        body = "\n".join(lines[start + 1 : end])
+        if CITATION_RE.search(body):
+            continue
+        heading = _SECTION_RE.sub("", lines[start].strip())
+        picked = select_sentences(
+            f"{result.question} {heading}", result.sources, mode="outline", limit=2
+        )
+        if not picked:
+            continue
+        lines[start + 1 : end] = [f"{MATERIAL_LEAD}{_quoted(picked)}", ""]
+        filled += 1
+    return "\n".join(lines).strip(), filled
 
 
 def _extractive_instead(result: AnswerResult, notices: list[str]) -> AnswerResult:
