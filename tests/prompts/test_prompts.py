@@ -65,7 +65,6 @@ def test_system_prompt_states_the_rules():
     assert "<<<资料" in system and "结束>>>" in system and "[1]" in system
 
 
-
 def test_no_placeholder_a_small_model_would_copy():
     """「写成“……[1]。”」 in the rules made the 1.5B model open answers with a literal 「……[1]」."""
     rules = render("system") + render("answer", question="问", sources="资料")
