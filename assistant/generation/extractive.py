@@ -76,7 +76,7 @@ class Sentence:
     citation: Citation
 
 
-def _query_bigrams(query: str) -> set[str]:
+def query_bigrams(query: str) -> set[str]:
     return char_bigrams(_QUESTION_WORDS.sub(" ", normalize(query)))
 
 
@@ -91,7 +91,7 @@ def asked_measure(query: str) -> str | None:
     return m.group(1) if m else None
 
 
-def _states_count(sentence: str, measure: str) -> bool:
+def states_count(sentence: str, measure: str) -> bool:
     """The sentence gives a number in ``measure`` (「485名」「四十八个」「1.2万户」)."""
     return bool(
         re.search(rf"[\d〇零一二三四五六七八九十百千两]+(?:\.\d+)?\s*[万亿]?{measure}", sentence)
@@ -111,7 +111,7 @@ def candidate_sentences(
     With ``min_relevance`` 0 every sentence qualifies (for sources already known to be on
     topic, such as the passages of the section being filled).
     """
-    q = _query_bigrams(query)
+    q = query_bigrams(query)
     measure = asked_measure(query)
     exclude = exclude or set()
     out: list[Sentence] = []
@@ -126,7 +126,7 @@ def candidate_sentences(
             if min_relevance > 0 and (shared < min(2, len(q)) or relevance < min_relevance):
                 continue
             score = relevance + 0.1 / rank
-            if measure and _states_count(s, measure):  # asked 「多少名」: a sentence that counts
+            if measure and states_count(s, measure):  # asked 「多少名」: a sentence that counts
                 score += COUNT_GAIN
             if mode == "suggest":  # practices to build on, never a problem found
                 practice = any(cue in s for cue in _SUGGEST_CUES)

@@ -126,14 +126,16 @@ def fit_sources(
     *,
     min_passage_tokens: int = 48,
     passages: list[str] | None = None,
+    short: bool = False,
 ) -> FittedSources:
     """Render as many leading ``citations`` as fit in ``budget`` tokens, passages trimmed.
 
-    ``passages``: the text to show for each citation (default: its whole passage)."""
+    ``passages``: the text to show for each citation (default: its whole passage); ``short``:
+    the labels of ``fence_label(short=True)``, counted as rendered."""
     kept = list(citations)
     texts = list(passages) if passages is not None else [c.hit.text for c in kept]
     passage_tokens = [count_tokens(t.strip()) for t in texts]
-    overhead = [count_tokens(render_source(c, "")) + 1 for c in kept]  # +1: the blank-line join
+    overhead = [count_tokens(render_source(c, "", short=short)) + 1 for c in kept]  # +1: join
     # 1. drop from the end until each passage can get its minimum (or its whole self)
     while kept:
         need = sum(overhead) + sum(min(t, min_passage_tokens) for t in passage_tokens)
@@ -149,7 +151,7 @@ def fit_sources(
         cap = _largest_cap(passage_tokens, room)
         # 3. trim
         shown = [trim_to_tokens(t, cap) for t in texts]
-        text = render_sources(kept, shown)
+        text = render_sources(kept, shown, short=short)
         # 4. verify on the real rendering
         excess = count_tokens(text) - budget
         if excess <= 0:

@@ -142,7 +142,13 @@ class _Run:
                 next_n += 1
             tentative.append(known)
         if fit and self._evidence:
-            fitted = fit_evidence(self.query, tentative, self.evidence_budget, mode=self.mode)
+            fitted = fit_evidence(
+                self.query,
+                tentative,
+                self.evidence_budget,
+                mode=self.mode,
+                first_new=len(self.citations) + 1,
+            )
             kept, block = fitted.citations, fitted.text
         elif fit:
             fitted = fit_sources(tentative, self.budget)

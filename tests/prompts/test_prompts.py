@@ -68,4 +68,4 @@ def test_system_prompt_states_the_rules():
 def test_no_placeholder_a_small_model_would_copy():
     """「写成“……[1]。”」 in the rules made the 1.5B model open answers with a literal 「……[1]」."""
     rules = render("system") + render("answer", question="问", sources="资料")
-    assert "……[1]" not in rules and "“[1]”" in rules
+    assert "……[1]" not in rules and "写[2]" in rules and "12个" not in rules

@@ -18,7 +18,12 @@ def local_chat_model(settings: Settings, *, required: bool = False):
     (``required``: raise ``ConfigError`` instead)."""
     from assistant.generation.local.llama import LlamaCppChatModel
 
-    options = {"n_ctx": settings.llm_local_context, "max_tokens": settings.llm_max_tokens or 512}
+    options = {
+        "n_ctx": settings.llm_local_context,
+        "max_tokens": settings.llm_max_tokens or 512,
+        "temperature": settings.llm_local_temperature,
+        "repeat_penalty": settings.llm_local_repeat_penalty,
+    }
     if settings.llm_gguf_path:
         return LlamaCppChatModel(settings.llm_gguf_path, **options)
     spec = model_spec(settings.local_model)

@@ -48,6 +48,7 @@ class LlamaCppChatModel:
         n_threads: int | None = None,
         max_tokens: int = 512,
         temperature: float = 0.1,
+        repeat_penalty: float = 1.1,
         verify=None,
     ):
         self.path = Path(gguf_path)
@@ -65,6 +66,7 @@ class LlamaCppChatModel:
         self.n_threads = n_threads or os.cpu_count() or 1
         self.max_tokens = max_tokens
         self.temperature = temperature
+        self.repeat_penalty = repeat_penalty
         self._verify = verify
         self._llm = None
         self._lock = threading.Lock()
@@ -84,7 +86,7 @@ class LlamaCppChatModel:
                     tokens,
                     max_tokens=min(self.max_tokens, room),
                     temperature=self.temperature,
-                    repeat_penalty=1.1,
+                    repeat_penalty=self.repeat_penalty,
                     stop=STOP,
                     stream=True,
                 ):
