@@ -126,11 +126,11 @@ class Settings(BaseSettings):
     generator: Literal["auto", "extractive", "local", "endpoint"] = "auto"
     local_model: str = "qwen2.5-1.5b"  # a name from `assistant model list`
     llm_local_context: int = Field(4096, ge=512, le=32768)  # llama.cpp context, in tokens
-    # Sampling of the local model: 0 is greedy (the same answer every time); a repeat penalty
-    # above 1 makes a small model avoid the very numbers and names it should copy.
+    # Sampling of the local model. Greedy (0) without the repeat penalty (1.0) made the 1.5B
+    # model repeat itself (「以会代训的形式、以会代训的形式」): dev fact recall 0.40 against 0.53.
     llm_local_temperature: float = Field(0.1, ge=0.0, le=2.0, allow_inf_nan=False)
     llm_local_repeat_penalty: float = Field(1.1, ge=1.0, le=2.0, allow_inf_nan=False)
-    # Evidence given to the model: the best sentences of each passage, in cl100k tokens.
+    # Evidence given to the model: the best clause windows of the passages, in cl100k tokens.
     llm_evidence_tokens: int = Field(600, ge=100, le=20000)
     # Every generated sentence is checked against the sources; strict removes (or corrects)
     # the ones no source supports before the drafter sees the text.
