@@ -121,45 +121,37 @@ def test_a_refusal_is_not_followed_by_a_quote(fake, party_retriever, settings):
     assert result.text == "资料中没有相关内容。"
 
 
-def test_a_section_strict_mode_empties_gets_source_material(fake, party_retriever, settings):
-    """One 一、 section whose every sentence is invented: strict mode removes them and fills
-    the section with its best source sentences, marked, instead of leaving a bare heading."""
-    heads = ["基本情况", "主要做法"]
-    fake.enqueue(["市住建局在职党员485名[1]。"])
-    fake.enqueue(["该局连续十年获评全国文明单位，荣获五一劳动奖状[2]。"])
+def draft(fake, retriever, settings, replies, *, strict, skeleton):
+    """A verified draft on ``skeleton``, the fake model writing ``replies`` (one per section)."""
+    for reply in replies:
+        fake.enqueue([reply])
     events = list(
         verified(
             generate(
                 "在职党员参与城市建设",
                 mode="outline",
-                retriever=party_retriever,
+                retriever=retriever,
                 chat=fake,
                 settings=settings,
-                skeleton=heads,
+                skeleton=skeleton,
             ),
-            strict=True,
+            strict=strict,
         )
     )
-    result = events[-1].result
+    return events[-1].result
+
+
+def test_a_section_strict_mode_empties_gets_source_material(fake, party_retriever, settings):
+    """One 一、 section whose every sentence is invented: strict mode removes them and fills
+    the section with its best source sentences, marked, instead of leaving a bare heading."""
+    heads = ["基本情况", "主要做法"]
+    replies = ["市住建局在职党员485名[1]。", "该局连续十年获评全国文明单位，荣获五一劳动奖状[2]。"]
+    result = draft(fake, party_retriever, settings, replies, strict=True, skeleton=heads)
     first, second = result.text.split("二、主要做法")
     assert "485名[1]" in first and "全国文明单位" not in result.text
     assert second.strip().startswith("【资料摘录】") and "[" in second
     assert any("1 个部分没有内容" in n for n in result.notices)
     assert all(s.label in ("supported", "not_claim") for s in result.sentences)
     # not strict: the invented sentence stays, marked, and nothing is filled in
-    fake.enqueue(["市住建局在职党员485名[1]。"])
-    fake.enqueue(["该局连续十年获评全国文明单位，荣获五一劳动奖状[2]。"])
-    loose = list(
-        verified(
-            generate(
-                "在职党员参与城市建设",
-                mode="outline",
-                retriever=party_retriever,
-                chat=fake,
-                settings=settings,
-                skeleton=heads,
-            ),
-            strict=False,
-        )
-    )[-1].result
+    loose = draft(fake, party_retriever, settings, replies, strict=False, skeleton=heads)
     assert "全国文明单位" in loose.text and "【资料摘录】" not in loose.text
