@@ -22,7 +22,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.generation.extractive import asked_measure, query_bigrams, states_count
+from assistant.generation.extractive import (
+    COUNT_GAIN,
+    asked_measure,
+    problem_only,
+    query_bigrams,
+    states_count,
+)
 from assistant.generation.prompt_sources import FittedSources, render_source, render_sources
 from assistant.generation.types import Citation
 from core.normalize import char_bigrams, to_simplified
@@ -30,7 +36,6 @@ from index.chunking import count_tokens, split_sentences
 
 PER_SOURCE = 3
 WINDOW_CHARS = 60
-COUNT_GAIN = 0.25
 _CLAUSE_RE = re.compile(r"(?<=[，,；;：:])")
 _MIN_WINDOW_CHARS = 6
 
@@ -65,8 +70,9 @@ def windows(text: str, width: int = WINDOW_CHARS) -> list[str]:
     return [w for w in out if len(w.strip()) >= _MIN_WINDOW_CHARS]
 
 
-def scored_windows(query: str, citations: list[Citation]) -> list[Window]:
-    """Every window of ``citations``' passages, scored against ``query``, best first."""
+def scored_windows(query: str, citations: list[Citation], mode: str = "answer") -> list[Window]:
+    """Every window of ``citations``' passages, scored against ``query``, best first (for
+    ``suggest``, a window that only states a problem is left out, as in extractive mode)."""
     q = query_bigrams(query)
     measure = asked_measure(query)
     out = []
@@ -74,6 +80,8 @@ def scored_windows(query: str, citations: list[Citation]) -> list[Window]:
         labels = _labels(c)
         for pos, text in enumerate(windows(c.hit.text)):
             if text.strip() in labels:  # a heading line the source's label already shows
+                continue
+            if mode == "suggest" and problem_only(text):
                 continue
             shared = len(q & char_bigrams(text))
             score = (shared / len(q) if q else 0.0) + 0.1 / (i + 1)
@@ -102,7 +110,7 @@ def fit_evidence(
     renumbered consecutively from it in the order given; the others keep their numbers."""
     chosen: dict[int, list[Window]] = {}
     used = 0
-    for w in scored_windows(query, citations):
+    for w in scored_windows(query, citations, mode):
         mine = chosen.get(w.source, [])
         if len(mine) >= PER_SOURCE:
             continue

@@ -85,6 +85,13 @@ _ASKED_COUNT_RE = re.compile(r"(?:多少|几)\s*([个名人项次家户套件条
 COUNT_GAIN = 0.25
 
 
+def problem_only(text: str) -> bool:
+    """The text states a problem (不足, 薄弱 …) and no practice or measure: nothing to 借鉴."""
+    return any(cue in text for cue in _PROBLEM_CUES) and not any(
+        cue in text for cue in _SUGGEST_CUES
+    )
+
+
 def asked_measure(query: str) -> str | None:
     """The measure word of a count the question asks for (「多少名」 → 名), or ``None``."""
     m = _ASKED_COUNT_RE.search(normalize(query))
@@ -129,10 +136,9 @@ def candidate_sentences(
             if measure and states_count(s, measure):  # asked 「多少名」: a sentence that counts
                 score += COUNT_GAIN
             if mode == "suggest":  # practices to build on, never a problem found
-                practice = any(cue in s for cue in _SUGGEST_CUES)
-                if any(cue in s for cue in _PROBLEM_CUES) and not practice:
+                if problem_only(s):
                     continue  # 「……还显不足」 is no 建议借鉴
-                score += 0.15 * practice
+                score += 0.15 * any(cue in s for cue in _SUGGEST_CUES)
             out.append(Sentence(s, c.n, pos, score, c))
     out.sort(key=lambda x: (-x.score, x.n, x.position))
     return out

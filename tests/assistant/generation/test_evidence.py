@@ -68,3 +68,12 @@ def test_left_out_sources_leave_no_gap_in_the_numbers(make_hit):
 def test_traditional_sources_are_given_in_simplified(make_hit):
     fitted = fit_evidence("黨員人數", cites(make_hit, "全局現有黨員485名。"), 200, first_new=1)
     assert "全局现有党员485名。" in fitted.text
+
+
+def test_suggest_evidence_leaves_out_problems(make_hit):
+    """建议 is written from practice: a window that only states a problem is not evidence."""
+    text = "党员主体意识还显不足。建立党员示范岗机制，推动党建与业务融合。"
+    fitted = fit_evidence("党员示范岗", cites(make_hit, text), 200, mode="suggest", first_new=1)
+    assert "建立党员示范岗机制" in fitted.text and "还显不足" not in fitted.text
+    plain = fit_evidence("党员示范岗", cites(make_hit, text), 200, first_new=1)
+    assert "还显不足" in plain.text
