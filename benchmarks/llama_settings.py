@@ -2,15 +2,16 @@
 
 For each setting (threads, batch size, flash attention, KV-cache type), in a process of its own:
 1. load the packaged model (size and sha256 checked);
-2. for prompts of about 300, 600 and 1,200 tokens (seed report text in our ChatML template):
-   time to the first token with the cache cleared (prefill tokens/s), then 48 greedy tokens
-   (generation tokens/s);
+2. for prompts of 300, 600 and 1,200 tokens (``--prompt-tokens``; our system prompt and the
+   longest start of a seed report that fits, in our ChatML template): time to the first token
+   with the cache cleared (prefill tokens/s), then 48 greedy tokens (generation tokens/s),
+   medians of ``--rounds``;
 3. prompt-cache reuse: the same system prompt with another question, cache kept — the first
    token then costs only the new suffix;
 4. whether the greedy text equals the baseline setting's (a setting that changes answers is
    not a candidate for the default).
 
-    python benchmarks/llama_settings.py --model qwen2.5-1.5b --rounds 2
+    python benchmarks/llama_settings.py --model qwen2.5-1.5b --rounds 3 [--prompt-tokens 300,600,1200]
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,7 +46,30 @@ SETTINGS = {
 }
 
 
-def worker(name: str, model: str, rounds: int) -> dict:
+QUESTION = "问题：在职党员有多少名？"
+
+
+def sized_messages(chat, system: str, text: str, target: int) -> list[dict]:
+    """The system prompt and the longest start of ``text`` whose whole prompt is at most
+    ``target`` tokens (found by bisection on characters)."""
+
+    def messages(chars: int) -> list[dict]:
+        return [{"role": "system", "content": system},
+                {"role": "user", "content": f"资料：\n{text[:chars]}\n\n{QUESTION}"}]  # fmt: skip
+
+    low, high = 0, len(text)
+    if len(chat.tokens(messages(0))) > target:
+        raise SystemExit(f"the system prompt alone is over {target} tokens")
+    while low < high:
+        mid = (low + high + 1) // 2
+        if len(chat.tokens(messages(mid))) <= target:
+            low = mid
+        else:
+            high = mid - 1
+    return messages(low)
+
+
+def worker(name: str, model: str, rounds: int, sizes: list[int]) -> dict:
     from assistant.generation.local import model_path, model_spec, verify_file
     from assistant.generation.local.llama import LlamaCppChatModel
     from core.settings import load_settings
@@ -61,11 +86,8 @@ def worker(name: str, model: str, rounds: int) -> dict:
     text = SEED.read_text(encoding="utf-8")
     system = render("system")
     out: dict = {"setting": name, "params": SETTINGS[name], "prompts": []}
-    for chars in (330, 720, 1500):
-        messages = [
-            {"role": "system", "content": system},
-            {"role": "user", "content": f"资料：\n{text[:chars]}\n\n问题：在职党员有多少名？"},
-        ]
+    for size in sizes:
+        messages = sized_messages(chat, system, text, size)
         tokens = chat.tokens(messages)
         firsts, gens, reply = [], [], ""
         for _ in range(rounds):
@@ -106,18 +128,25 @@ def worker(name: str, model: str, rounds: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="qwen2.5-1.5b")
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--prompt-tokens", default="300,600,1200")
+    parser.add_argument("--settings", default=";".join(SETTINGS), help="names, separated by ;")
     parser.add_argument("--setting", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks/results/llama-settings.json")
     args = parser.parse_args()
+    sizes = [int(n) for n in args.prompt_tokens.split(",")]
     if args.setting:
-        print(json.dumps(worker(args.setting, args.model, args.rounds), ensure_ascii=False))
+        result = worker(args.setting, args.model, args.rounds, sizes)
+        print(json.dumps(result, ensure_ascii=False))
         return
+    names = args.settings.split(";")
+    if unknown := set(names) - set(SETTINGS):
+        parser.error(f"unknown settings {sorted(unknown)}; choose from {', '.join(SETTINGS)}")
     results = []
-    for name in SETTINGS:
+    for name in names:
         done = subprocess.run(
             [sys.executable, __file__, "--setting", name, "--model", args.model]
-            + ["--rounds", str(args.rounds)],
+            + ["--rounds", str(args.rounds), "--prompt-tokens", args.prompt_tokens],
             capture_output=True,
             text=True,
             check=True,
@@ -132,7 +161,9 @@ def main() -> None:
             for p in r["prompts"]
         )
         print(f"{r['setting']}: {cells}; same replies: {r['same_replies_as_default']}")
-    out = write_json({"machine": machine(), "model": args.model, "results": results}, args.out)
+    out = write_json({"command": sys.argv, "date": datetime.now(UTC).isoformat(timespec="seconds"),
+                      "machine": machine(), "model": args.model, "rounds": args.rounds,
+                      "results": results}, args.out)  # fmt: skip
     print(f"wrote {out}")
 
 

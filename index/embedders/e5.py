@@ -33,6 +33,7 @@ class WindowedE5:
     model_id = MODEL_ID
     dimension = DIMENSION
     batch_size: int = 32
+    batch_tokens: int | None = None  # padded tokens per batch at most (rows x longest row)
 
     @staticmethod
     def load_tokenizer(path: Path):
@@ -69,8 +70,9 @@ class WindowedE5:
         # 2. run windows sorted by length so each batch carries little padding
         order = sorted(range(len(windows)), key=lambda w: len(windows[w][1]))
         weights = np.zeros(len(texts), dtype=np.float64)
-        for a in range(0, len(order), self.batch_size):
-            batch = [windows[w] for w in order[a : a + self.batch_size]]
+        lengths = [len(windows[w][1]) + 2 for w in order]
+        for a, b in batches(lengths, self.batch_size, self.batch_tokens):
+            batch = [windows[w] for w in order[a:b]]
             means = self._mean_vectors([ids for _, ids in batch])
             # 3. token-weighted sum of the windows' pre-normalisation means
             for (i, ids), mean in zip(batch, means, strict=True):
@@ -96,6 +98,22 @@ class WindowedE5:
 
     def _mean_vectors(self, windows: list[list[int]]) -> np.ndarray:
         raise NotImplementedError
+
+
+def batches(lengths: list[int], rows: int, tokens: int | None = None) -> list[tuple[int, int]]:
+    """``(start, end)`` runs of ``lengths`` (ascending): at most ``rows`` rows and, if
+    ``tokens`` is set, at most ``tokens`` padded tokens (rows x the run's last length) each;
+    a row longer than ``tokens`` runs alone."""
+    out, start = [], 0
+    for end in range(1, len(lengths) + 1):
+        full = end - start == rows
+        over = (
+            tokens is not None and end < len(lengths) and (end + 1 - start) * lengths[end] > tokens
+        )
+        if full or over or end == len(lengths):
+            out.append((start, end))
+            start = end
+    return out
 
 
 class E5Embedder(WindowedE5):

@@ -5,7 +5,8 @@ Same tokenizer, windows, batching and token-weighted averaging as ``E5Embedder``
 are exact fp32; ``"int8"`` (``e5-int8``) runs the fused graph with int8 per-channel weights
 (faster, cosine ≈ 0.99 to fp32); ``"int8-smooth"`` (``e5-int8-smooth``, what plain ``e5`` means)
 does the same after SmoothQuant (as fast, cosine ≈ 0.998).
-No torch at run time once the files exist.
+No torch at run time once the files exist. Sessions keep onnxruntime from redoing the two
+fusions the build undid (``index.models.unfuse``).
 """
 
 from __future__ import annotations
@@ -17,30 +18,66 @@ import numpy as np
 
 from core.errors import EmbeddingError
 from index.embedders.e5 import WindowedE5
+from index.models.unfuse import SLOW_FUSIONS
+
+
+def session_options(num_threads: int | None = None):
+    """The embedder's onnxruntime options: ``num_threads`` intra-op threads (default: the
+    cores, at most 8), one inter-op thread, every graph optimisation, no spinning."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = num_threads or min(os.cpu_count() or 1, 8)
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    # Idle pool threads sleep instead of spinning: with other work on a 2-core machine (the
+    # web app, llama.cpp) a spinning thread holds the core its partner needs; measured 1.3x
+    # the tokens/s and 1.6x faster single queries then, and no slower on an idle machine.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return options
+
+
+def open_session(onnx_path: Path, options=None):
+    """An onnxruntime CPU session on ``onnx_path`` without the slow fusions (``SLOW_FUSIONS``)."""
+    import onnxruntime as ort
+
+    try:
+        return ort.InferenceSession(
+            str(onnx_path),
+            options or session_options(),
+            providers=["CPUExecutionProvider"],
+            disabled_optimizers=list(SLOW_FUSIONS),
+        )
+    except Exception as exc:  # onnxruntime raises its own exception types
+        raise EmbeddingError(f"{onnx_path}: cannot load the ONNX e5 model ({exc})") from exc
+
+
+# Padded tokens per batch at most. Batches of ~1,500 tokens keep the FFN's activations
+# (1,536 floats a token) in this CPU's caches: 1.10-1.15x the tokens/s of 32 rows of ~180
+# tokens (~5,800 padded), at 1 and at 2 threads (benchmarks/embed_work.py, RESULTS.md).
+BATCH_TOKENS = 1536
 
 
 class E5OnnxEmbedder(WindowedE5):
     """multilingual-e5-small on onnxruntime's CPU provider; ``model_id`` shared with E5Embedder."""
 
-    def __init__(self, onnx_path: Path, batch_size: int = 32, num_threads: int | None = None):
-        """Load ``onnx_path`` (a file from ``onnx_export.ensure_onnx``) and its folder's tokenizer."""
-        import onnxruntime as ort
+    def __init__(
+        self,
+        onnx_path: Path,
+        batch_size: int = 32,
+        num_threads: int | None = None,
+        batch_tokens: int | None = BATCH_TOKENS,
+    ):
+        """Load ``onnx_path`` (a file from ``onnx_export.ensure_onnx``) and its folder's tokenizer.
 
+        A batch holds at most ``batch_size`` windows and ``batch_tokens`` padded tokens."""
         onnx_path = Path(onnx_path)
         if not onnx_path.is_file():
             raise EmbeddingError(f"{onnx_path}: ONNX e5 model not found")
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = num_threads or min(os.cpu_count() or 1, 8)
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        try:
-            self._session = ort.InferenceSession(
-                str(onnx_path), options, providers=["CPUExecutionProvider"]
-            )
-        except Exception as exc:  # onnxruntime raises its own exception types
-            raise EmbeddingError(f"{onnx_path}: cannot load the ONNX e5 model ({exc})") from exc
+        self._session = open_session(onnx_path, session_options(num_threads))
         self._tokenizer = self.load_tokenizer(onnx_path.parent / "tokenizer.json")
         self.batch_size = batch_size
+        self.batch_tokens = batch_tokens
         self.path = onnx_path
 
     @classmethod

@@ -25,6 +25,15 @@ def test_padded_rows_carry_bos_eos_and_mask():
     assert ids.dtype == mask.dtype == np.int64
 
 
+def test_sessions_do_not_spin_and_batches_are_token_capped():
+    from index.embedders.e5_onnx import BATCH_TOKENS, E5OnnxEmbedder, session_options
+
+    options = session_options(2)
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    assert options.intra_op_num_threads == 2
+    assert E5OnnxEmbedder.__init__.__defaults__[-1] == BATCH_TOKENS == 1536
+
+
 def test_missing_onnx_file_is_named(tmp_path):
     from index.embedders.e5_onnx import E5OnnxEmbedder
 
