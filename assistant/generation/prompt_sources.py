@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.generation.types import Citation
+from core.normalize import to_simplified
 from index.chunking import ENCODING_NAME, count_tokens, split_sentences
 
 ELLIPSIS = "……"
@@ -70,7 +71,8 @@ def fence_label(citation: Citation, *, short: bool = False) -> str:
 def render_source(citation: Citation, passage: str, *, short: bool = False) -> str:
     """One fenced source block; ``passage`` is the (possibly trimmed) text shown."""
     n = citation.n
-    label = " ".join(neutralise(fence_label(citation, short=short)).split())
+    # Shown to the model in Simplified, as the passages are: a label is copied into drafts.
+    label = " ".join(neutralise(to_simplified(fence_label(citation, short=short))).split())
     return f"<<<资料 [{n}] {label}\n{neutralise(passage).strip()}\n资料 [{n}] 结束>>>"
 
 

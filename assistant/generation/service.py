@@ -195,6 +195,11 @@ class _Run:
         return self._notice(f"大模型服务出错，已改用抽取式回答（{exc}）")
 
     def _messages(self, template: str, **variables: str) -> list[dict[str, str]]:
+        # The sources are shown in Simplified; a Traditional question is too, so the model
+        # matches its words against theirs and answers in Simplified.
+        for key in ("question", "topic"):
+            if key in variables:
+                variables[key] = to_simplified(variables[key])
         user = render(template, **variables)
         if self.drafter and self.mode != "answer":  # the drafter's own unit is the subject
             user += render("drafter", org=self.drafter)

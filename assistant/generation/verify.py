@@ -204,8 +204,9 @@ def _label_line(text: str, at: int) -> bool:
 
 def _scrub(text: str) -> str:
     """Markdown heading marks, copied source fences and a section heading repeated on the next
-    line go; so does a lead-in such as 「根据资料[1]，」."""
-    text = _FENCE_RE.sub("", _LEAD_IN_RE.sub("", text))
+    line go; so does a lead-in such as 「根据资料[1]，」. The text is made Simplified, the
+    draft's script, whatever a Traditional source or question led the model to copy."""
+    text = _FENCE_RE.sub("", _LEAD_IN_RE.sub("", to_simplified(text)))
     lines: list[str] = []
     for line in text.splitlines():
         line = _MD_HEADING_RE.sub("", line)

@@ -299,3 +299,20 @@ def test_outline_reply_without_headings_falls_back(fake, party_retriever, settin
     )
     assert result.extractive and "一、" in result.notices[0]
     assert result.text.startswith("一、在职党员参与城市建设具体情况")
+
+
+def test_a_traditional_question_reaches_the_model_in_simplified(fake, party_retriever, settings):
+    fake.enqueue(["在职党员485名[1]。"])
+    run("市住建局有多少名黨員？", mode="answer", retriever=party_retriever, chat=fake, settings=settings)
+    user = fake.messages[0][1]["content"]
+    assert "问题：市住建局有多少名党员？" in user and "黨員" not in user
+    # the retriever still gets the question as typed: its own normalisation folds the script
+    assert party_retriever.calls[0]["query"] == "市住建局有多少名黨員？"
+
+
+def test_source_labels_reach_the_model_in_simplified(fake, settings, make_hit, recorder):
+    hits = [make_hit(1, "在职党员485名。", section="一、黨建工作")]
+    fake.enqueue(["在职党员485名[1]。"])
+    run("党员", mode="answer", retriever=recorder(lambda q: hits), chat=fake, settings=settings)
+    user = fake.messages[0][1]["content"]
+    assert "一、党建工作" in user and "黨" not in user

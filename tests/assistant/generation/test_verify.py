@@ -155,3 +155,11 @@ def test_a_section_strict_mode_empties_gets_source_material(fake, party_retrieve
     # not strict: the invented sentence stays, marked, and nothing is filled in
     loose = draft(fake, party_retriever, settings, replies, strict=False, skeleton=heads)
     assert "全国文明单位" in loose.text and "【资料摘录】" not in loose.text
+
+
+def test_a_traditional_reply_is_shown_in_simplified_and_still_checked(
+    fake, party_retriever, settings
+):
+    result = answer(fake, party_retriever, settings, "市住建局在職黨員485名[1]。", strict=True)
+    assert result.text.startswith("市住建局在职党员485名[1]。")
+    assert "黨" not in result.text and result.sentences[0].label == "supported"
