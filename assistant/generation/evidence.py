@@ -10,7 +10,8 @@ the parts of the passages that bear on the question:
    bigrams it holds, a small bonus for the passage's rank, a bonus for stating the count a
    「多少名」 question asks for).
 3. The best windows are taken across all passages until the token budget is spent, at most
-   ``PER_SOURCE`` per passage; a passage with no window taken is left out. The windows of a
+   ``PER_SOURCE`` per passage, a window another passage repeats word for word only once (an
+   archive holds copies of the same report); a passage with no window taken is left out. The windows of a
    passage are shown in their original order, converted to Simplified Chinese (the draft is
    written in Simplified), under short labels (单位 · 年份 · 小节).
 4. The sources shown are numbered 1, 2, 3 … in retrieval order (sources a draft already cited
@@ -31,7 +32,7 @@ from assistant.generation.extractive import (
 )
 from assistant.generation.prompt_sources import FittedSources, render_source, render_sources
 from assistant.generation.types import Citation
-from core.normalize import char_bigrams, to_simplified
+from core.normalize import char_bigrams, normalize, to_simplified
 from index.chunking import count_tokens, split_sentences
 
 PER_SOURCE = 3
@@ -109,10 +110,12 @@ def fit_evidence(
     ``budget`` tokens. Citations numbered ``first_new`` or higher are new to this run and are
     renumbered consecutively from it in the order given; the others keep their numbers."""
     chosen: dict[int, list[Window]] = {}
+    seen: set[str] = set()  # a window another passage repeats word for word is shown once
     used = 0
     for w in scored_windows(query, citations, mode):
         mine = chosen.get(w.source, [])
-        if len(mine) >= PER_SOURCE:
+        key = normalize(w.text).strip()
+        if len(mine) >= PER_SOURCE or key in seen:
             continue
         cost = count_tokens(to_simplified(w.text))
         if not mine:  # the source's fence and label come with its first window
@@ -120,6 +123,7 @@ def fit_evidence(
         if used + cost > budget:
             continue
         chosen.setdefault(w.source, []).append(w)
+        seen.add(key)
         used += cost
     kept: list[Citation] = []
     passages: list[str] = []

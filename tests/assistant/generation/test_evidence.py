@@ -77,3 +77,18 @@ def test_suggest_evidence_leaves_out_problems(make_hit):
     assert "建立党员示范岗机制" in fitted.text and "还显不足" not in fitted.text
     plain = fit_evidence("党员示范岗", cites(make_hit, text), 200, first_new=1)
     assert "还显不足" in plain.text
+
+
+def test_a_window_two_copies_repeat_is_shown_once(make_hit):
+    """Two copies of a report (a 繁体 one among them) give one window; the budget goes to the
+    next best window elsewhere instead."""
+    same = "制定印发了《关于进一步规范“三会一课”制度的通知》等规范性文件。"
+    sources = cites(
+        make_hit,
+        same,
+        "制定印發了《關於進一步規範“三會一課”制度的通知》等規範性文件。",
+        "印发了换届提醒制度。",
+    )
+    fitted = fit_evidence("印发了哪些制度文件", sources, 400, first_new=1)
+    assert fitted.text.count("三会一课") == 1
+    assert [c.hit.chunk_id for c in fitted.citations] == ["c1", "c3"]
