@@ -303,7 +303,13 @@ def test_outline_reply_without_headings_falls_back(fake, party_retriever, settin
 
 def test_a_traditional_question_reaches_the_model_in_simplified(fake, party_retriever, settings):
     fake.enqueue(["在职党员485名[1]。"])
-    run("市住建局有多少名黨員？", mode="answer", retriever=party_retriever, chat=fake, settings=settings)
+    run(
+        "市住建局有多少名黨員？",
+        mode="answer",
+        retriever=party_retriever,
+        chat=fake,
+        settings=settings,
+    )
     user = fake.messages[0][1]["content"]
     assert "问题：市住建局有多少名党员？" in user and "黨員" not in user
     # the retriever still gets the question as typed: its own normalisation folds the script
