@@ -11,9 +11,9 @@ the parts of the passages that bear on the question:
    「多少名」 question asks for).
 3. The best windows are taken across all passages until the token budget is spent, at most
    ``PER_SOURCE`` per passage, a window another passage repeats word for word only once (an
-   archive holds copies of the same report); a passage with no window taken is left out. The windows of a
-   passage are shown in their original order, converted to Simplified Chinese (the draft is
-   written in Simplified), under short labels (单位 · 年份 · 小节).
+   archive holds copies of the same report); a passage with no window taken is left out. The
+   windows of a passage are shown in their original order, converted to Simplified Chinese
+   (the draft is written in Simplified), under short labels (单位 · 年份 · 小节).
 4. The sources shown are numbered 1, 2, 3 … in retrieval order (sources a draft already cited
    keep their numbers), so a model never sees a gap in the numbering.
 """

@@ -31,8 +31,9 @@ def session_options(num_threads: int | None = None):
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     # Idle pool threads sleep instead of spinning: with other work on a 2-core machine (the
-    # web app, llama.cpp) a spinning thread holds the core its partner needs; measured 1.3x
-    # the tokens/s and 1.6x faster single queries then, and no slower on an idle machine.
+    # web app, llama.cpp) a spinning thread holds the core its partner needs. Idle, bulk
+    # embedding is the same within noise and a single query takes ~5.5 ms instead of ~4.5 ms
+    # (benchmarks/RESULTS.md, "Less work per token").
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return options
 
@@ -52,9 +53,10 @@ def open_session(onnx_path: Path, options=None):
         raise EmbeddingError(f"{onnx_path}: cannot load the ONNX e5 model ({exc})") from exc
 
 
-# Padded tokens per batch at most. Batches of ~1,500 tokens keep the FFN's activations
-# (1,536 floats a token) in this CPU's caches: 1.10-1.15x the tokens/s of 32 rows of ~180
-# tokens (~5,800 padded), at 1 and at 2 threads (benchmarks/embed_work.py, RESULTS.md).
+# Padded tokens per batch at most: length-sorted batches of ~1,500 tokens pad 2.1 % of the
+# tokens where 32-row batches pad 6.6 %, and keep the FFN's activations (1,536 floats a
+# token) small; 1.04x the tokens/s of 32 rows in the idle VNNI run (paired 1.19x;
+# benchmarks/embed_work.py, RESULTS.md "Less work per token").
 BATCH_TOKENS = 1536
 
 
