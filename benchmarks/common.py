@@ -27,12 +27,24 @@ def machine() -> dict[str, Any]:
     cpuinfo = Path("/proc/cpuinfo")
     lines = cpuinfo.read_text().splitlines() if cpuinfo.exists() else []
     flags = next((ln.split(":", 1)[1].split() for ln in lines if ln.startswith("flags")), [])
+
+    def field(name: str) -> str:
+        return next(
+            (ln.split(":", 1)[1].strip() for ln in lines if ln.split(":")[0].strip() == name), ""
+        )
+
+    siblings = Path("/sys/devices/system/cpu/cpu0/topology/thread_siblings_list")
     return {
         "processor": platform.processor() or platform.machine(),
         "cpu_model": next(
             (ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("model name")), ""
         ),
+        # Family 25 is Zen 3/4, 26 Zen 5: the same "AMD EPYC" name hides both.
+        "cpu_family": field("cpu family"),
+        "cpu_model_number": field("model"),
         "cpu_flags": [f for f in SIMD_FLAGS if f in flags],
+        # "0" when cpu0 has no hyperthread sibling; "0-1" when the two vCPUs share one core.
+        "cpu0_thread_siblings": siblings.read_text().strip() if siblings.exists() else "",
         "cores": os.cpu_count(),
         "python": platform.python_version(),
         "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "(unset)"),

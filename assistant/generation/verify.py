@@ -16,6 +16,12 @@
    left, the extractive answer from the same sources takes its place.
 6. Rebuild the text and its citation list; ``result.sentences`` holds one ``SentenceCheck``
    per unit, in order.
+7. An answer is followed by the sources' best sentence (「资料原文：……[n]」) unless it holds it
+   already; a refusal only by one that holds at least ``REFUSAL_QUOTE_RELEVANCE`` of the
+   question's words, under 「资料中未见直接回答，相关资料原文（供参考）：」.
+
+A source is checked with its part of the outline and its byline (``document_context``), which
+the model may have been shown beside its windows.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from assistant.generation.citations import CITATION_RE, REFUSAL, check_citations, citation_numbers
+from assistant.generation.evidence import document_context
 from assistant.generation.types import AnswerResult, Event, SentenceCheck
 from assistant.retrieval.base import Hit
 from assistant.review.checker import check_sentence
@@ -47,6 +54,8 @@ _LEAD_IN_RE = re.compile(
 QUOTE_LEAD = "资料原文："
 MATERIAL_LEAD = "【资料摘录】"  # a section strict mode emptied, filled with source sentences
 _SECTION_RE = re.compile(r"^[一二三四五六七八九十]+、")
+REFUSAL_QUOTE_LEAD = "资料中未见直接回答，相关资料原文（供参考）："
+REFUSAL_QUOTE_RELEVANCE = 0.3  # share of the question's bigrams a quote after a refusal holds
 QUOTE_REASON = "资料原文"  # the reason of a quoted source sentence's check
 LABEL_ZH = {
     "supported": "有依据",
@@ -104,15 +113,21 @@ def _with_quotes(
     """A model's answer is followed by the sources' best sentence, quoted, unless the answer
     already holds it: the exact wording a drafter copies, and the asked fact when a small model
     restated the question or strict mode removed what it told wrongly."""
-    from assistant.generation.extractive import select_sentences
+    from assistant.generation.extractive import MIN_RELEVANCE, select_sentences
 
     refused = REFUSAL in text and not any(c.label == "supported" for c in checks)
-    if result.mode != "answer" or refused:
-        return text, checks  # a refusal stays a refusal
+    if result.mode != "answer":
+        return text, checks
     shown = set(text)
+    # A refusal stays a refusal; a source sentence holding a good share of the question's
+    # words follows it, labelled as no answer (a 1.5B model refuses some questions its sources
+    # answer; an unrelated question gets nothing).
+    relevance = REFUSAL_QUOTE_RELEVANCE if refused else MIN_RELEVANCE
     picked = [
         s
-        for s in select_sentences(result.question, result.sources, mode="answer", limit=2)
+        for s in select_sentences(
+            result.question, result.sources, mode="answer", limit=2, min_relevance=relevance
+        )
         if s.text not in text and len(set(s.text) - shown) > 4
     ][:1]
     if not picked:
@@ -129,7 +144,8 @@ def _with_quotes(
         )
         for s in picked
     ]
-    return f"{text}\n\n{QUOTE_LEAD}{quote}", checks + quoted
+    lead = REFUSAL_QUOTE_LEAD if refused else QUOTE_LEAD
+    return f"{text}\n\n{lead}{quote}", checks + quoted
 
 
 def _quoted(picked) -> str:
@@ -158,7 +174,10 @@ def _check_text(
 ) -> tuple[str, list[SentenceCheck], int, int]:
     """Steps 1–6 on ``text``: the rebuilt text, its checks, how many fixed and removed."""
     by_chunk = {c.hit.chunk_id: c.n for c in result.sources}
-    retriever = SourcesRetriever([c.hit for c in result.sources])
+    # a source's outline and byline reached the model with its windows: they are its text too
+    retriever = SourcesRetriever(
+        [replace(c.hit, text=document_context(c.hit) + c.hit.text) for c in result.sources]
+    )
     clean, marks = _take_markers(_scrub(text))
     pieces: list[str] = []
     checks: list[SentenceCheck] = []

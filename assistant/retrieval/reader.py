@@ -160,6 +160,7 @@ class IndexReader:
         rows = catalog.chunk_rows(cid for cid, _ in scored)
         done = catalog.done_ids(r.doc_id for r in rows.values())
         docs = {d: catalog.document(d) for d in done}
+        outlines = {d: catalog.section_paths(d) for d in done}
         out = []
         for cid, score in scored:
             row = rows.get(cid)
@@ -181,10 +182,29 @@ class IndexReader:
                         "position": row.position,
                         "start": row.start,
                         "end": row.end,
+                        "sibling_sections": sibling_sections(
+                            row.section_path, outlines[row.doc_id]
+                        ),
                     },
                 )
             )
         return out
+
+
+def sibling_sections(path: str, outline: list[str]) -> tuple[str, ...]:
+    """The headings at ``path``'s level under ``path``'s parent, in reading order, ``path``'s
+    own included (「(一)…」「(二)…」「(三)…」 of one 「二、存在的问题」); the parent heading first,
+    "" for a top-level path. Empty for a passage outside any section."""
+    parts = [p.strip() for p in path.split(">")] if path.strip() else []
+    if not parts:
+        return ()
+    parent, level = parts[:-1], len(parts) - 1
+    heads: dict[str, None] = {}
+    for other in outline:
+        o = [p.strip() for p in other.split(">")] if other.strip() else []
+        if len(o) > level and o[:level] == parent:
+            heads[o[level]] = None
+    return (" > ".join(parent), *heads)
 
 
 def _forget_embedded_chroma(settings: Settings) -> None:

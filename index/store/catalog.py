@@ -315,6 +315,13 @@ class Catalog(VersionsMixin):
         )
         return [_chunk_row(r) for r in rows]
 
+    def section_paths(self, doc_id: str) -> list[str]:
+        """A document's distinct chunk section paths in reading order (its outline)."""
+        rows = self._db.execute(
+            "SELECT section_path FROM chunks WHERE doc_id=? ORDER BY position", (doc_id,)
+        )
+        return list(dict.fromkeys(r[0] for r in rows))
+
     def chunk_rows(self, chunk_ids: Iterable[str]) -> dict[str, ChunkRow]:
         ids = list(chunk_ids)
         out: dict[str, ChunkRow] = {}

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from assistant.generation.evidence import PER_SOURCE, fit_evidence, windows
+from assistant.generation.evidence import (
+    PER_SOURCE,
+    clauses,
+    fit_evidence,
+    scored_windows,
+    windows,
+)
 from assistant.generation.types import Citation
 from index.chunking import count_tokens
 
@@ -92,3 +98,70 @@ def test_a_window_two_copies_repeat_is_shown_once(make_hit):
     fitted = fit_evidence("印发了哪些制度文件", sources, 400, first_new=1)
     assert fitted.text.count("三会一课") == 1
     assert [c.hit.chunk_id for c in fitted.citations] == ["c1", "c3"]
+
+
+def test_a_clause_mark_inside_quotation_marks_does_not_end_the_window():
+    """「“街镇吹哨，部门报到”工作机制」 used to be cut after 吹哨, so the window the question
+    matched began 「部门报到”工作机制」 and the mechanism's name never reached the model."""
+    sentence = (
+        "常态化组织开展区级机关作风建设检查，重点检查政治意识、执行能力、减负成效五个方面；"
+        "健全“街镇吹哨，部门报到”工作机制，为街镇解决发展难题开辟绿色通道，"
+        "以良好工作作风保证机关党建与业务工作深度融合。"
+    )
+    assert clauses("健全“街镇吹哨，部门报到”工作机制，为街镇开辟通道") == [
+        "健全“街镇吹哨，部门报到”工作机制，",
+        "为街镇开辟通道",
+    ]
+    assert any("“街镇吹哨，部门报到”工作机制" in w for w in windows(sentence))
+    # an opening mark never closed does not swallow the rest of the sentence
+    assert clauses("他说“甲，乙，丙") == ["他说“甲，", "乙，", "丙"]
+
+
+def test_the_asked_unit_is_read_before_other_units(make_hit):
+    """Two units' passages on the same theme: the question names one, whose windows come first
+    and fill the budget; another unit's fill only what is left."""
+    ours = make_hit(2, "国土分局促融合要完善工作机制，实行党务、业务双否决。")
+    ours.metadata["org"] = "XXX国土分局"
+    theirs = make_hit(1, "滨海新区促进党建与业务深度融合，创设党建与业务融合场景。")
+    theirs.metadata["org"] = "天津市滨海新区区委区级机关工委"
+    sources = [Citation(1, theirs), Citation(2, ours)]
+    question = "國土分局對促進黨建與業務深度融合提出了哪些設想？"
+    ranked = scored_windows(question, sources)
+    assert ranked[0].source == 1  # the 国土分局 passage, though retrieval ranked it second
+    fitted = fit_evidence(question, sources, 60, first_new=1)
+    assert [c.hit.chunk_id for c in fitted.citations] == ["c2"]
+    # a question naming no unit keeps the retrieval order
+    assert scored_windows("各单位怎样促进党建与业务深度融合？", sources)[0].source == 0
+
+
+def test_a_question_for_the_author_gets_the_reports_byline(make_hit):
+    hit = make_hit(1, "在全市城管系统选树39个先进典型，编辑《平凡亦有光》。")
+    hit.metadata["author"] = "王从香"
+    other = make_hit(2, "持续开展清风读书活动。", doc="d2")
+    sources = [Citation(1, hit), Citation(2, other)]
+    fitted = fit_evidence("盐城城管局那篇党建文章是谁写的？", sources, 200, first_new=1)
+    assert "本文作者：王从香。" in fitted.passages[0]
+    assert "作者" not in fitted.passages[1]  # a report with no byline gets none
+    plain = fit_evidence("盐城城管局选树了多少个先进典型？", sources, 200, first_new=1)
+    assert "作者" not in plain.text
+
+
+def test_a_listing_question_gets_the_headings_of_the_passages_part(make_hit):
+    """「存在哪些问题？」: the three headings reach the model though only (一)'s passage was
+    retrieved, without taking one of that passage's own windows."""
+    siblings = ("二、当前问题分析", "(一)主体意识不够强", "(二)能力不够高", "(三)志愿服务引导有偏")
+    hit = make_hit(
+        1, "有的党员主体意识需加强。有的以管理者自居。有的缺乏主动性。再者，有的不参与。"
+    )
+    hit.metadata["sibling_sections"] = siblings
+    sources = [Citation(1, hit)]
+    fitted = fit_evidence("住建局认为党员参与城市建设主要存在哪些问题？", sources, 300, first_new=1)
+    passage = fitted.passages[0]
+    assert passage.startswith(
+        "二、当前问题分析：(一)主体意识不够强；(二)能力不够高；(三)志愿服务引导有偏。"
+    )
+    assert sum(s in passage for s in ("加强", "自居", "主动性", "不参与")) == PER_SOURCE
+    # a question that lists nothing, and a top-level passage, get no outline
+    assert "(三)" not in fit_evidence("住建局党员有多少？", sources, 300, first_new=1).text
+    hit.metadata["sibling_sections"] = ("", "一、现状", "二、问题", "三、对策")
+    assert "三、对策" not in fit_evidence("存在哪些问题？", sources, 300, first_new=1).text

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from assistant.generation.service import generate
-from assistant.generation.verify import QUOTE_LEAD, verified, verify_result
+from assistant.generation.verify import (
+    QUOTE_LEAD,
+    QUOTE_REASON,
+    REFUSAL_QUOTE_LEAD,
+    verified,
+    verify_result,
+)
 
 
 def answer(fake, retriever, settings, reply, *, strict, question="市住建局有多少在职党员"):
@@ -119,6 +125,35 @@ def test_a_refusal_is_not_followed_by_a_quote(fake, party_retriever, settings):
         question="火星基地建了几年",
     )
     assert result.text == "资料中没有相关内容。"
+
+
+def test_a_refusal_on_a_question_the_sources_touch_is_followed_by_a_labelled_quote(
+    fake, party_retriever, settings
+):
+    """A 1.5B model refuses some questions its sources answer: the source sentence closest to
+    the question follows the refusal, marked as no answer, and the refusal stays."""
+    result = answer(fake, party_retriever, settings, "资料中没有相关内容。", strict=True)
+    assert result.text.startswith("资料中没有相关内容。\n\n" + REFUSAL_QUOTE_LEAD)
+    assert "485名" in result.text and "[1]" in result.text
+    quoted = [s for s in result.sentences if s.reason == QUOTE_REASON]
+    assert quoted and quoted[0].label == "supported" and quoted[0].n == 1
+
+
+def test_a_source_is_checked_with_its_outline_and_byline(fake, settings, make_hit, recorder):
+    """The third heading of 「二、存在的问题」 and the byline reached the model as windows of
+    the first passage, which holds neither: a sentence stating them is supported."""
+    hit = make_hit(1, "有的党员主体意识需加强，缺乏主动性。")
+    hit.metadata["sibling_sections"] = (
+        "二、存在的问题",
+        "(一)主体意识不够强",
+        "(三)个别单位志愿服务引导有偏",
+    )
+    hit.metadata["author"] = "王从香"
+    retriever = recorder(lambda q: [hit])
+    reply = "三是个别单位志愿服务引导有偏。本文作者是王从香。"
+    result = answer(fake, retriever, settings, reply, strict=True, question="存在哪些问题？")
+    assert "志愿服务引导有偏[1]" in result.text and "王从香[1]" in result.text
+    assert [s.label for s in result.sentences][:2] == ["supported", "supported"]
 
 
 def draft(fake, retriever, settings, replies, *, strict, skeleton):

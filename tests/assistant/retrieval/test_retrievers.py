@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.retrieval import build_retriever
+from assistant.retrieval.reader import sibling_sections
 from core.errors import ConfigError
 
 
@@ -72,3 +73,32 @@ def test_pending_document_is_invisible(reader):
     finally:
         store.catalog.set_status(doc.doc_id, "done")
         store.close()
+
+
+def test_hits_carry_the_headings_beside_their_own(reader):
+    """A passage of 「(二)个别基层党组织能力不够高」 knows its part of the outline, (三) included
+    (the answer to 「存在哪些问题？」 is those headings, and retrieval seldom brings all three)."""
+    hits = build_retriever("bm25", reader.settings, reader=reader).retrieve(
+        "个别基层党组织能力不够高", k=3
+    )
+    hit = next(h for h in hits if h.section_path.endswith("(二)个别基层党组织能力不够高"))
+    parent, *heads = hit.metadata["sibling_sections"]
+    assert parent.endswith("二、当前党员参与城市建设问题分析")
+    assert heads == [
+        "(一)个别党员主体意识不够强",
+        "(二)个别基层党组织能力不够高",
+        "(三)个别单位志愿服务引导有偏",
+    ]
+
+
+def test_sibling_sections():
+    outline = [
+        "一、现状",
+        "二、问题 > (一)甲",
+        "二、问题 > (二)乙",
+        "二、问题 > (二)乙",
+        "三、对策",
+    ]
+    assert sibling_sections("二、问题 > (二)乙", outline) == ("二、问题", "(一)甲", "(二)乙")
+    assert sibling_sections("一、现状", outline) == ("", "一、现状", "二、问题", "三、对策")
+    assert sibling_sections("", outline) == ()
