@@ -67,7 +67,7 @@ _OPEN_END = ("的", "之", "与", "和", "及", "暨", "对", "在", "关于", "
 _ORIGINAL_TITLE_RE = re.compile(r"原标题\s*[:：]\s*")
 # A notice's title ends at its 文种: 「……悬赏公告济宁市……」.
 _NEWS_STOP_RE = re.compile(
-    r"\s{2,}|(?<=.{4})(?:近日|日前|今年以来|近年来|截至|据[悉了介统]|当地时间|本报讯|记者|"
+    r"\s{2,}|(?<=.{4})(?:近日|日前|今年以来|近年来|截至|据[悉了介统]|当地时间|本报讯|记者|本文转自|本文来源|转自|"
     rf"(?:(?:19|20)\d{{2}}年)?\d{{1,2}}月(?:\d{{1,2}}日)?[,，]|(?:{MEDIA})(?:[\u4e00-\u9fff]{{0,6}}\d{{1,2}}月"
     r"\d{1,2}日(?:电|讯|报道)|讯|客户端|记者|全媒|\s|[(（]))|(?<=.{4}公告)|(?<=.{4}通告)"
 )
@@ -77,7 +77,7 @@ _REPRINT_RE = re.compile(r"请注明(?:来源|出处)\s*[:：]\s*(\S[^:：\n]{3,
 _ABOUT_TOPIC_RE = re.compile(
     r"我[局委办厅院部区县市]?围绕([^,，。;；:：“”\"]{4,30}?)(?:[,，]|开展|进行|深入)"
 )
-_NEWS_PREFIX_RE = re.compile(r"^.{0,60}?正文\s*[:：]\s*")
+_NEWS_PREFIX_RE = re.compile(r"^.{0,100}?正文\s*[:：]\s*")
 # A news body that opens with its own title: a notice's 「关于……的公告」 run into the text, or a
 # headline set off from the body by a tab or a run of spaces.
 _LEAD_NOTICE_RE = re.compile(r"^关于.{4,96}?的(?:公告|通告|通知)")

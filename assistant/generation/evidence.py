@@ -45,13 +45,13 @@ PER_SOURCE = 3
 # A question that names one of the retrieved units (asked_unit.py) reads that unit's windows
 # first; another unit's windows only fill what budget is left.
 OFF_UNIT_PENALTY = 0.5
-# 「那篇文章是谁写的？」: the report's author (its byline, from the catalog) is a window of its own.
 # 「存在哪些问题？」「提出了哪些设想？」: the answer is often the headings of one part of a
 # report, and retrieval seldom brings a passage of every one; the passage's parent heading and
 # the headings beside its own are a window of their own.
 _LISTING_QUESTION_RE = re.compile(r"哪些|哪几|几个方面|几方面|几点|几条")
 _MAX_SIBLINGS = 8
 _MAX_HEADING_CHARS = 40
+# 「那篇文章是谁写的？」: the report's author (its byline, from the catalog) is a window of its own.
 _AUTHOR_QUESTION_RE = re.compile(r"谁写|谁撰写|谁起草|作者|执笔|撰稿|署名")
 WINDOW_CHARS = 60
 _CLAUSE_ENDS = frozenset("，,；;：:")

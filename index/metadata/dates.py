@@ -6,12 +6,13 @@ Date, first that applies:
    or a short line that says it is one (发布时间 …). Dates may be written in Chinese numerals.
 2. A one-line notice's 落款 (「特此公告。<unit>二〇二三年八月十八日」), then a news item's leading
    stamp: 「2023-08-08 15:46，正文：」「[2023年08月07日]，正文：」「来源：江西日报 | 2023年07月26日
-   10:14:09，正文：」「23-08-09 08:54，正文：」.
+   10:14:09，正文：」「23-08-09 08:54，正文：」「2023-08-03 09:02 来源：红星新闻，正文：」.
 3. What dropped debris lines said: 发布时间, or the date on a 来源 line.
 
-Year, first that applies: a year in the title; a news item's stamp; the year the opening paragraph says the
-work is about (「2021年度」「2023年上半年」); the date's year; the congress the report is made
-to or a journal issue (「2023年第1期」); a year near 「今年」; the one year a news item names.
+Year, first that applies: a news item's stamp; a year in the title; the year the opening
+paragraph says the work is about (「2021年度」「2023年上半年」); the date's year; the congress the
+report is made to or a journal issue (「2023年第1期」); a year near 「今年」; the one year a news
+item names.
 A review (今年/一年来/全年) is never older than the latest plenum or congress it cites
 (「二十届三中全会」 → 2024 at least).
 """
@@ -29,12 +30,16 @@ _DATE_KEYWORD_RE = re.compile(r"发布|时间|日期|来源|发表|更新|发稿
 # A news item: a crawler's stamp before its body (「2023-08-08 15:46，正文：」「[ 2023/08/15 16:31 ]，
 # 正文：」「来源：江西日报 | 2023年07月26日 10:14:09，正文：」「23-08-09 08:54，正文：」), maybe after a
 # breadcrumb or with the poster's place (「2023年08月17日 22:23:25 来自北京市，正文：」).
-NEWS_ITEM_RE = re.compile(r"^.{0,60}?正文\s*:")
+# The outlet may follow the time (「2023-08-03 09:02 来源： 红星新闻 ，正文：」), and the page's
+# address may come first (「http://www.gd.chinanews.com 2023年08月15日 22:12 来源：中新网广东，正文：」).
+NEWS_ITEM_RE = re.compile(r"^.{0,100}?正文\s*:")
 _STAMP_RE = re.compile(
     r"\[?\s*((?:19|20)?\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})日?"
-    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?(?:\s*来自[\u4e00-\u9fff]{2,6})?\s*\]?\s*,?\s*正文\s*:$"
+    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?(?:\s*来自[\u4e00-\u9fff]{2,6})?\s*\]?"
+    r"(?:\s*来源\s*:\s*[^,:]{1,30}?)?\s*,?\s*正文\s*:$"
 )
 _STAMP_SOURCE_RE = re.compile(r"^来源\s*:\s*([^|,]{2,20}?)\s*\|")
+_STAMP_TRAILING_SOURCE_RE = re.compile(r"来源\s*:\s*([^,:]{2,30}?)\s*,?\s*正文\s*:$")
 # A one-line notice's 落款: 「特此公告。<unit>二〇二三年八月十八日」 (portal debris may follow).
 _CLOSING_RE = re.compile(
     r"特此(?:公告|通告|通知|公示)[。.!]?\s*([^\s。.!?,;:]{4,40}?)\s*(?=" + DATE_RE.pattern + ")"
@@ -117,7 +122,10 @@ def stamp_date(norm: str) -> dt.date | None:
 
 def stamp_source(norm: str) -> str | None:
     """The outlet a news item's stamp names (「来源：江西日报 | 2023年07月26日…」)."""
-    m = _STAMP_SOURCE_RE.match(norm.lstrip()) if _stamp(norm) else None
+    stamp = _stamp(norm)
+    if not stamp:
+        return None
+    m = _STAMP_SOURCE_RE.match(norm.lstrip()) or _STAMP_TRAILING_SOURCE_RE.search(stamp.group(0))
     return m.group(1).strip() if m else None
 
 
@@ -182,11 +190,13 @@ def report_year(
     norm: str, lines: list[str], title: str, date: dt.date | None, facts: Facts
 ) -> int | None:
     """The year the report is about (module rules, in order)."""
+    if date is not None and NEWS_ITEM_RE.match(norm.lstrip()) and stamp_date(norm):
+        # a news item is of the day it was published, whatever year its headline reports on
+        # (「原标题：美国2022年审查外国投资交易总量创历史新高」 stamped 2023-08-01)
+        return date.year
     m = _YEAR_RE.search(title)
     if m:
         return int(m.group(1))
-    if date is not None and NEWS_ITEM_RE.match(norm.lstrip()) and stamp_date(norm):
-        return date.year  # a news item is of the day it was published
     m = _YEAR_OF_REPORT_RE.search(_first_paragraph(lines))
     if m:
         return int(m.group(1))

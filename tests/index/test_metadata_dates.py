@@ -58,6 +58,11 @@ def test_annual_summary_signed_early_next_year_is_about_that_year():
         ("23-08-09 08:54，正文：", dt.date(2023, 8, 9)),
         ("2023年08月17日 22:23:25 来自北京市，正文：", dt.date(2023, 8, 17)),
         ("华夏经纬网 > 新闻 > 时事要闻      2023-08-03 09:41:24  ，正文：", dt.date(2023, 8, 3)),
+        ("2023-08-03 09:02 \xa0来源：        红星新闻        ，正文：", dt.date(2023, 8, 3)),
+        (
+            "http://www.gd.chinanews.com\xa0\xa0\xa0\xa02023年08月15日 22:12\xa0\xa0来源：中新网广东，正文：",
+            dt.date(2023, 8, 15),
+        ),
         ("08-11 04:09，正文：", None),  # no year: no date
         ("7-23 03:46，正文：", None),
     ],
@@ -70,6 +75,10 @@ def test_stamp_names_its_outlet():
     norm = normalize("来源：江西日报  |  2023年07月26日 10:14:09，正文：江西日报讯 会议召开。")
     assert stamp_source(norm) == "江西日报"
     assert stamp_source(normalize("2023-08-08 15:46，正文：来源：某网 |")) is None
+    # the outlet after the time
+    assert stamp_source(
+        normalize("2023-08-03 09:02  来源：   红星新闻   ，正文：国际空间站。")
+    ) == ("红星新闻")
 
 
 def test_one_line_notice_closing_gives_unit_and_date_before_the_stamp():

@@ -82,6 +82,26 @@ def test_news_stamp_outlet_and_year():
     assert meta["org"] == "新京报"
 
 
+def test_a_news_item_is_of_its_stamps_year_whatever_year_its_headline_names():
+    text = (
+        "2023-08-01 11:11，正文：原标题：美国2022年审查外国投资交易总量创历史新高本文转自"
+        "【央视新闻客户端】；当地时间7月31日，美国财政部发布2022年年度报告。"
+    )
+    meta = extract_metadata(text, "美国2022年审查外国投资交易总量创历史新高")
+    assert meta["year"] == 2023 and meta["date"] == "2023-08-01"
+    # a report whose title names its year keeps it
+    assert extract_metadata("2021年度工作总结\n" + BODY, "2021年度工作总结")["year"] == 2021
+
+
+def test_the_outlet_after_a_stamps_time_and_a_page_address_before_it():
+    text = (
+        "http://www.gd.chinanews.com\xa0\xa0\xa0\xa02023年08月15日 22:12\xa0\xa0\xa0\xa0来源：中新网广东，"
+        "正文：中新网广东新闻8月15日电 (孙秋霞)记者15日从惠州市公安局获悉，共抓获嫌疑人772人。"
+    )
+    meta = extract_metadata(text, "")
+    assert (meta["date"], meta["year"], meta["org"]) == ("2023-08-15", 2023, "中新网广东")
+
+
 def test_congress_report_speaker_is_the_central_committee():
     text = (
         "同志们：\n我受十二届中央委员会委托，向大会作报告。中国共产党第十三次全国代表大会。\n"

@@ -71,6 +71,8 @@ def test_original_title_ends_at_a_notice_genre_a_dateline_or_a_first_date():
         "，正文：原标题：某职院荣获2022-2023年度技能大赛奖项69项佳绩2023年7月，省教育厅公布了名单。"
     )
     assert find_title(dated) == "某职院荣获2022-2023年度技能大赛奖项69项佳绩"
+    reprinted = "2023-08-01 11:11，正文：原标题：美国2022年审查外国投资交易总量创历史新高本文转自【央视新闻客户端】；"
+    assert find_title(reprinted) == "美国2022年审查外国投资交易总量创历史新高"
 
 
 def test_news_body_that_opens_with_its_title():
