@@ -52,3 +52,10 @@ def char_bigrams(text: str) -> set[str]:
     (a one-character text is its own gram)."""
     t = _NOT_CONTENT_RE.sub("", normalize(text).lower())
     return {t[i : i + 2] for i in range(len(t) - 1)} if len(t) > 1 else ({t} if t else set())
+
+
+def is_subsequence(short: str, long: str) -> bool:
+    """Whether the characters of ``short`` occur in ``long`` in order (住建局 in 市住房和城乡建设局:
+    the way a unit's short form drops characters of its name)."""
+    it = iter(long)
+    return all(ch in it for ch in short)

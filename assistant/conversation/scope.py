@@ -11,19 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.conversation.subject import find_units
-from core.normalize import normalize
+from core.normalize import is_subsequence, normalize
 from core.periods import mentions
-
-
-def _short_form(short: str, long: str) -> bool:
-    it = iter(long)
-    return all(ch in it for ch in short)
 
 
 def unit_agrees(unit: str, org: str) -> bool:
     """Whether ``unit`` (from a question) may be the organisation ``org`` (a filter value)."""
     a, b = normalize(unit), normalize(org)
-    return a in b or b in a or _short_form(a, b)
+    return a in b or b in a or is_subsequence(a, b)
 
 
 def scope_conflict(question: str, filters: dict[str, Any] | None) -> str | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from core.normalize import normalize, to_simplified
+from core.normalize import is_subsequence, normalize, to_simplified
 
 _SUFFIXES = frozenset("局区委厅办院部处所室站队会司署馆校县市镇乡街社组")
 _PLACEHOLDER_RE = re.compile(r"^[XＸ×x]+")
@@ -23,11 +23,6 @@ _MIN_RUN = 3
 
 def _plain(text: str) -> str:
     return normalize(to_simplified(text)).replace(" ", "")
-
-
-def _subsequence(short: str, long: str) -> bool:
-    it = iter(long)
-    return all(ch in it for ch in short)
 
 
 def names_unit(question: str, name: str) -> bool:
@@ -43,7 +38,7 @@ def names_unit(question: str, name: str) -> bool:
             continue
         start = end
         # the longest run ending here that is still a short form of the name
-        while start > 0 and _subsequence(q[start - 1 : end + 1], core):
+        while start > 0 and is_subsequence(q[start - 1 : end + 1], core):
             start -= 1
         if end + 1 - start >= _MIN_RUN:
             return True

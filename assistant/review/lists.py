@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from assistant.review.align import content
 from assistant.review.facts import to_chinese
+from core.normalize import is_subsequence
 from core.numerals import cn_int
 
 _NUM = "一二两三四五六七八九十"
@@ -176,15 +177,10 @@ def source_lists(passage: str) -> tuple[Listing, ...]:
     return tuple(out)
 
 
-def _subsequence(short: str, long: str) -> bool:
-    it = iter(long)
-    return all(c in it for c in short)
-
-
 def item_matches(item: str, source_item: str) -> bool:
     """Same item, allowing a lead-in, a trailer or dropped characters (亮身份 ~ 开展亮明身份)."""
     short, long = sorted((item, source_item), key=len)
-    return len(short) >= 2 and (short in long or _subsequence(short, long))
+    return len(short) >= 2 and (short in long or is_subsequence(short, long))
 
 
 def _has(listing: Listing, item: str) -> bool:

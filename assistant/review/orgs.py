@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from core.normalize import is_subsequence
+
 HEADS = (
     "委员会", "人民政府", "政府", "党工委", "党委", "党组", "工委", "纪委", "监委", "组织部", "宣传部",
     "统战部", "政法委", "办公室", "办公厅", "办事处", "管理局", "分局", "局", "厅", "法院", "检察院",
@@ -126,11 +128,6 @@ def _body_head(name: str) -> str | None:
     return next((h for h in _BODY_HEADS if name.endswith(h)), None)
 
 
-def _is_subsequence(short: str, long: str) -> bool:
-    it = iter(long)
-    return all(ch in it for ch in short)
-
-
 def _strip_prefix(name: str) -> str:
     """The name without a leading 中共 (the usual short form)."""
     for p in _PARTY:
@@ -156,7 +153,7 @@ def is_variant(draft: str, known: str) -> bool:
     if len(long) - len(short) > 3 or len(short) < 4:
         return False
     # Same place prefix: characters missing or added in the middle, not a different place.
-    return short[:2] == long[:2] and _is_subsequence(short, long)
+    return short[:2] == long[:2] and is_subsequence(short, long)
 
 
 def org_variants(text: str, known: Counter) -> list[tuple[OrgName, str]]:
