@@ -95,13 +95,9 @@ def windows(text: str, width: int = WINDOW_CHARS) -> list[str]:
 def document_context(hit: Hit) -> str:
     """What the evidence may show of ``hit``'s document beyond its text (its part of the
     outline, its byline): the verifier checks a sentence against it too."""
-    siblings = hit.metadata.get("sibling_sections") or ()
+    outline = _outline(hit)
     # one sentence per heading, so a sentence stating one of them is matched against it alone
-    heads = (
-        [f"{siblings[0].split('>')[-1].strip()}：{h}。" for h in siblings[1:]]
-        if outline_window(hit)
-        else []
-    )
+    heads = [f"{outline[0]}：{h}。" for h in outline[1]] if outline else []
     return "".join([*heads, byline_window(hit)])
 
 
@@ -114,12 +110,22 @@ def byline_window(hit: Hit) -> str:
 def outline_window(hit: Hit) -> str:
     """「二、存在的问题：(一)……；(二)……；(三)……。」 from a passage's parent heading and the
     headings beside its own; "" for a top-level passage or one with no sibling sections."""
-    siblings = hit.metadata.get("sibling_sections") or ()
-    # a top-level passage's siblings are the report's whole outline: rarely what was asked
-    if len(siblings) < 3 or not siblings[0]:  # a parent and at least two headings under it
+    outline = _outline(hit)
+    if outline is None:
         return ""
-    heads = [h[:_MAX_HEADING_CHARS] for h in siblings[1 : _MAX_SIBLINGS + 1]]
-    return f"{siblings[0].split('>')[-1].strip()}：{'；'.join(heads)}。"
+    parent, heads = outline
+    shown = [h[:_MAX_HEADING_CHARS] for h in heads[:_MAX_SIBLINGS]]
+    return f"{parent}：{'；'.join(shown)}。"
+
+
+def _outline(hit: Hit) -> tuple[str, tuple[str, ...]] | None:
+    """(the parent heading, the headings under it) of a passage, from ``sibling_sections``;
+    None for a top-level passage (its siblings are the report's whole outline: rarely what was
+    asked) or one with fewer than two headings beside it."""
+    siblings = tuple(hit.metadata.get("sibling_sections") or ())
+    if len(siblings) < 3 or not siblings[0]:
+        return None
+    return siblings[0].split(">")[-1].strip(), siblings[1:]
 
 
 def clauses(sentence: str) -> list[str]:
@@ -167,9 +173,7 @@ def scored_windows(query: str, citations: list[Citation], mode: str = "answer") 
         if listing:
             outline = outline_window(c.hit)
             if outline:
-                shared = len(q & char_bigrams(outline))
-                score = (shared / len(q) if q else 0.0) + 0.1 / (i + 1) - off_unit
-                out.append(Window(outline, i, -2, score))
+                out.append(Window(outline, i, -2, _share(q, outline) + 0.1 / (i + 1) - off_unit))
         byline = byline_window(c.hit)
         if author_asked and byline:
             # the byline sits at the report's end, in a passage retrieval seldom brings
@@ -179,13 +183,17 @@ def scored_windows(query: str, citations: list[Citation], mode: str = "answer") 
                 continue
             if mode == "suggest" and problem_only(text):
                 continue
-            shared = len(q & char_bigrams(text))
-            score = (shared / len(q) if q else 0.0) + 0.1 / (i + 1) - off_unit
+            score = _share(q, text) + 0.1 / (i + 1) - off_unit
             if measure and states_count(text, measure):
                 score += COUNT_GAIN
             out.append(Window(text, i, pos, score))
     out.sort(key=lambda w: (-w.score, w.source, w.position))
     return out
+
+
+def _share(q: set[str], text: str) -> float:
+    """The share of the question's bigrams ``q`` that ``text`` holds."""
+    return len(q & char_bigrams(text)) / len(q) if q else 0.0
 
 
 def _labels(citation: Citation) -> set[str]:
