@@ -28,11 +28,13 @@ def build_retriever(
     ``hybrid`` (default): dense + BM25 fused, then the time-aware stage (the asked period
     preferred, near copies across years collapsed); ``hybrid-notime``: the same without the
     time stage; ``dense``; ``bm25``. Each ends with the versions stage (one passage once
-    across the versions of a report).
+    across the versions of a report) and the outline stage (each hit returned carries the
+    headings beside its own).
     """
     from assistant.retrieval.dense import ChromaDenseRetriever
     from assistant.retrieval.hybrid import HybridRetriever
     from assistant.retrieval.keyword import BM25Retriever
+    from assistant.retrieval.outline import OutlineAwareRetriever
     from assistant.retrieval.reader import IndexReader
     from assistant.retrieval.time_aware import MIN_DATED_SHARE, TimeAwareRetriever
     from assistant.retrieval.versions import VersionAwareRetriever
@@ -56,5 +58,6 @@ def build_retriever(
             prefer_recent=settings.prefer_recent,
             dated_archive=reader.dated_share() >= MIN_DATED_SHARE,
         )
-    # Last: versions of one report (grouped at ingest) never show the same passage twice.
-    return VersionAwareRetriever(inner, reader.version_groups)
+    # Versions of one report (grouped at ingest) never show the same passage twice; then the
+    # hits kept learn the headings beside their own.
+    return OutlineAwareRetriever(VersionAwareRetriever(inner, reader.version_groups), reader)

@@ -13,6 +13,7 @@ the holder then opens a new reader.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -160,7 +161,6 @@ class IndexReader:
         rows = catalog.chunk_rows(cid for cid, _ in scored)
         done = catalog.done_ids(r.doc_id for r in rows.values())
         docs = {d: catalog.document(d) for d in done}
-        outlines = {d: catalog.section_paths(d) for d in done}
         out = []
         for cid, score in scored:
             row = rows.get(cid)
@@ -182,13 +182,27 @@ class IndexReader:
                         "position": row.position,
                         "start": row.start,
                         "end": row.end,
-                        "sibling_sections": sibling_sections(
-                            row.section_path, outlines[row.doc_id]
-                        ),
                     },
                 )
             )
         return out
+
+    def with_sibling_sections(self, hits: list[Hit]) -> list[Hit]:
+        """``hits``, each with ``metadata["sibling_sections"]`` (``sibling_sections`` over its
+        document's outline). Read for the few hits a retrieval returns, not for every
+        candidate: a document's outline costs a query over all its chunks."""
+        catalog = self._store.catalog
+        outlines = {d: catalog.section_paths(d) for d in dict.fromkeys(h.doc_id for h in hits)}
+        return [
+            replace(
+                h,
+                metadata={
+                    **h.metadata,
+                    "sibling_sections": sibling_sections(h.section_path, outlines[h.doc_id]),
+                },
+            )
+            for h in hits
+        ]
 
 
 def sibling_sections(path: str, outline: list[str]) -> tuple[str, ...]:
