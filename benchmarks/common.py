@@ -36,9 +36,7 @@ def machine() -> dict[str, Any]:
     siblings = Path("/sys/devices/system/cpu/cpu0/topology/thread_siblings_list")
     return {
         "processor": platform.processor() or platform.machine(),
-        "cpu_model": next(
-            (ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("model name")), ""
-        ),
+        "cpu_model": field("model name"),
         # Family 25 is Zen 3/4, 26 Zen 5: the same "AMD EPYC" name hides both.
         "cpu_family": field("cpu family"),
         "cpu_model_number": field("model"),

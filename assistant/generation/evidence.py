@@ -164,8 +164,9 @@ def scored_windows(query: str, citations: list[Citation], mode: str = "answer") 
             for c in citations
         ],
     )
-    listing = bool(_LISTING_QUESTION_RE.search(to_simplified(query)))
-    author_asked = bool(_AUTHOR_QUESTION_RE.search(to_simplified(query)))
+    simplified = to_simplified(query)
+    listing = bool(_LISTING_QUESTION_RE.search(simplified))
+    author_asked = bool(_AUTHOR_QUESTION_RE.search(simplified))
     out = []
     for i, c in enumerate(citations):
         labels = _labels(c)
