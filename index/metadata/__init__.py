@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from core.normalize import normalize
 from core.periods import LOOK_BACK_MONTH
-from index.metadata.dates import NEWS_ITEM_RE, report_date, report_year
+from index.metadata.dates import NEWS_ITEM_RE, OPENING_YEAR_RE, report_date, report_year
 from index.metadata.facts import facts_from, source_of
 from index.metadata.org import byline, find_org, self_names
 
@@ -42,7 +42,9 @@ _EXPERIENCE_TITLE_RE = re.compile(r"破解|探索|实践|打造|激活|赋能|�
 # 「——2023年7月20日在全区……推进会上的讲话」: a speech, not an experience paper (交流发言 is one).
 _SPEECH_RE = re.compile(r"^—.{0,40}上的(?:讲话|致辞|主持词)$", re.M)
 _PARTY_RE = re.compile(r"党员|党支部|党委|党组织|主题党日|党工委|党总支")
-_SUMMARY_OPENER_RE = re.compile(r"^(?:今年以来|一年来|年初以来|(?:19|20)\d{2}年以来|过去的一年)")
+_SUMMARY_OPENER_RE = re.compile(
+    r"^(?:今年以来|一年来|年初以来|(?:19|20)\d{2}年(?:以来|[,，])|过去的一年)"
+)
 
 
 def _lines(text: str) -> list[str]:
@@ -139,4 +141,5 @@ def _looks_back(genre: str, date: dt.date | None, year: int | None, title: str, 
         and date.month <= LOOK_BACK_MONTH
         and not _YEAR_RE.search(title)
         and not _YEAR_OF_REPORT_RE.search(_first_paragraph(lines))
+        and not OPENING_YEAR_RE.match(_first_paragraph(lines))
     )

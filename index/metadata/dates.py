@@ -10,9 +10,9 @@ Date, first that applies:
 3. What dropped debris lines said: 发布时间, or the date on a 来源 line.
 
 Year, first that applies: a news item's stamp; a year in the title; the year the opening
-paragraph says the work is about (「2021年度」「2023年上半年」); the date's year; the congress the
-report is made to or a journal issue (「2023年第1期」); a year near 「今年」; the one year a news
-item names.
+paragraph says the work is about (「2021年度」「2023年上半年」「2024年，……」); the date's year; the
+congress the report is made to or a journal issue (「2023年第1期」); the year before the one a plan
+section's heading names (「六、2025年工作打算」); a year near 「今年」; the one year a news item names.
 A review (今年/一年来/全年) is never older than the latest plenum or congress it cites
 (「二十届三中全会」 → 2024 at least).
 """
@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from core.numerals import cn_int
+from core.numerals import cn_int, cn_year
 from core.periods import congress_year
 from index.metadata.facts import DATE_RE, Facts, date_of, line_date
 
@@ -47,6 +47,16 @@ _CLOSING_RE = re.compile(
 _CLOSING_CHARS = 200
 _YEAR_OF_REPORT_RE = re.compile(r"((?:19|20)\d{2})\s*年(?:度|上半年|下半年|工作|以来)")
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+# An opening sentence that begins with its year: 「2024年，市城管局……」.
+OPENING_YEAR_RE = re.compile(r"^((?:19|20)\d{2})\s*年\s*[,，]")
+# A plan section's heading (「六、2025年工作打算」「（二）二〇二五年工作思路」): the report reviews
+# the year before it.
+_PLAN_HEADING_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十]{1,3}部分\s*)?"
+    r"((?:19|20)\d{2}|[一二][〇零一二三四五六七八九]{3})\s*年度?"
+    r"(?:工作)?(?:打算|计划|思路|安排|重点|要点|目标|展望)"
+)
+_PLAN_HEADING_CHARS = 30
 _BASE_BEFORE_RE = re.compile(r"(?:比|较|同比|相比|与|对比|超过|高于|低于|而|从|由)\s*$")
 _THIS_YEAR_WINDOW = 100
 _DATELINE_TOP = 15  # lines from the top where a dateline stands (under a two-line title)
@@ -157,6 +167,19 @@ def _implied_year(norm: str, title: str, facts: Facts) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def plan_year(lines: list[str]) -> int | None:
+    """The year a plan section's heading names (「2025年工作打算」), if any."""
+    for line in lines:
+        if len(line) > _PLAN_HEADING_CHARS or "。" in line:
+            continue
+        m = _PLAN_HEADING_RE.match(line)
+        if m:
+            year = cn_year(m.group(1)) if not m.group(1).isdigit() else int(m.group(1))
+            if year is not None:
+                return year
+    return None
+
+
 def latest_cited_year(norm: str) -> int | None:
     """The year of the latest plenum (「二十届三中全会」) or congress (「党的二十大」) cited."""
     years = []
@@ -197,7 +220,8 @@ def report_year(
     m = _YEAR_RE.search(title)
     if m:
         return int(m.group(1))
-    m = _YEAR_OF_REPORT_RE.search(_first_paragraph(lines))
+    opening = _first_paragraph(lines)
+    m = _YEAR_OF_REPORT_RE.search(opening) or OPENING_YEAR_RE.match(opening)
     if m:
         return int(m.group(1))
     if date is not None:
@@ -205,6 +229,9 @@ def report_year(
     implied = _implied_year(norm, title, facts)
     if implied is not None:
         return implied
+    planned = plan_year(lines)
+    if planned is not None:
+        return planned - 1
     year = None
     for hit in re.finditer(r"今年", norm):
         window = norm[max(0, hit.start() - _THIS_YEAR_WINDOW) : hit.end() + _THIS_YEAR_WINDOW]

@@ -12,10 +12,11 @@
 6. A news item's outlet: its stamp's 「来源：江西日报 | …」, a dateline or byline naming it
    (「中新网海口8月13日电」「新京报讯」, by name; 「中国经济网北京8月15日讯」「央视网消息：」 opening
    the body, 「（新华每日电讯记者王阳）」「潇湘晨报综合」 closing it, by the shape of outlet names).
-7. A 来源/转自 line (kept even when cleaning drops it) naming a unit, not a website.
+7. A 来源/转自 line (kept even when cleaning drops it) naming a unit, not a website; a portal
+   footer's 「来源丨洱源警方返回搜狐」 (a police account is a unit).
 8. Not for a news item (「…，正文：」): the units it reports on did not write it. The unit the
    opening sentence is about (「近年来，天津市滨海新区区委区级机关工委牢牢把握……」).
-9. The body names itself: 「我局/我委/我区」 resolved to a unit with that suffix named at a
+9. The body names itself: 「我局/我委/我区/我校」 resolved to a unit with that suffix named at a
    clause start (「市住建局现有……」「当前XXX国土分局……」「X区及时召开……」); else the first
    unit with a place prefix named at a clause start.
 The name is returned as the text writes it (no alias table).
@@ -65,7 +66,7 @@ _NEWS_DATELINE_RE = re.compile(
 # 「本文转自：人民网」「来源：公安部头条号返回搜狐」「（来源：山东英才学院）」 inside a one-line
 # news item: the name runs up to a bracket, a stop or the portal's footer.
 _INLINE_SOURCE_RE = re.compile(
-    rf"(?:转自|来源)\s*:\s*(?:({MEDIA})|([{_HAN}]{{2,15}}?)(?=返回|责任编辑|编辑|[)）。\s]|$))"
+    rf"(?:转自|来源)\s*[:丨|]\s*(?:({MEDIA})|([{_HAN}]{{2,15}}?)(?=返回|责任编辑|编辑|来源|[)）。\s]|$))"
 )
 # An outlet a news item names as its writer, by the shape of newspaper and site names:
 # 「中国经济网北京8月15日讯」「江西日报讯」「央视网消息：」 opening the body, 「（新华每日电讯记者王阳）」
@@ -77,8 +78,12 @@ _LEAD_OUTLET_RE = re.compile(
 _TAIL_OUTLET_RE = re.compile(
     rf"[(（]\s*({_OUTLET})\s*(?:全媒体|见习)?记者|(?:^|[。!?)）\s])({_OUTLET})综合\s*$"
 )
+# A 来源 is a unit by its ending, or a police account's (「洱源警方」「深圳警方」).
+_SOURCE_UNIT = rf"(?:{_ORG_SUFFIX}|警方)"
 _SOURCE_STRIP_RE = re.compile(r"(?:头条号|微信公众号|公众号|官方微博|微博|微信|官网|网站|客户端)$")
-_SELF_RE = re.compile(r"我(局|委|办|厅|院|部|中心|区|县|市|镇|街道)")
+_SELF_RE = re.compile(r"我(局|委|办|厅|院|部|中心|区|县|市|镇|街道|校)")
+# What a name that 「我校」 stands for ends with.
+_SELF_SUFFIX = {"校": "(?:学院|大学|学校|中学|小学)"}
 _CLAUSE_START = r"(?:^|(?<=[\n,;:、。“(])|(?<=当前)|(?<=今年以来)|(?<=近年来)|(?<=一年来))"
 _LEAD_RE = re.compile(r"^(?:当前|今年以来|近年来|一年来)")
 _VERBS = (
@@ -149,7 +154,7 @@ def from_source(source: str | None) -> str | None:
         "|"
     ):
         return None
-    if name in MEDIA.split("|") or re.fullmatch(rf"[{_HAN}]{{2,30}}{_ORG_SUFFIX}", name):
+    if name in MEDIA.split("|") or re.fullmatch(rf"[{_HAN}]{{2,30}}{_SOURCE_UNIT}", name):
         return name
     return None
 
@@ -159,7 +164,8 @@ def _self_named(norm: str) -> str | None:
     if re.search(r"全区", norm) and "区" not in selves:
         selves.append("区")
     for suffix in selves:
-        pattern = re.compile(rf"{_CLAUSE_START}({_NAME}{{1,12}}?{suffix}){_VERBS}", re.M)
+        ending = _SELF_SUFFIX.get(suffix, suffix)
+        pattern = re.compile(rf"{_CLAUSE_START}({_NAME}{{1,12}}?{ending}){_VERBS}", re.M)
         names = [_LEAD_RE.sub("", m.group(1)) for m in pattern.finditer(norm)]
         names = [n for n in names if not n.startswith("我")]
         names = [n for n in names if len(n) >= 2 and n not in ("全区", "本区", "该区", "市局")]

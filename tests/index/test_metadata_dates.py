@@ -50,6 +50,34 @@ def test_annual_summary_signed_early_next_year_is_about_that_year():
 
 
 @pytest.mark.parametrize(
+    ("plan", "year"),
+    [("六、2025年工作打算", 2024), ("（二）二〇二五年工作思路", 2024), ("2024年重点工作", 2023)],
+)
+def test_undated_summary_is_about_the_year_before_its_plan_section(plan, year):
+    text = "党建工作总结\n今年以来，我们坚持党建引领。\n" + BODY + plan + "\n明年将持续深化。\n"
+    meta = build_document(text, source_path="s.txt").metadata
+    assert (meta["date"], meta["year"]) == (None, year)
+
+
+def test_plan_heading_needs_a_short_line_and_gives_way_to_a_date():
+    sentence = "我们对2025年工作打算作了认真研究，形成了初步方案，报请审定。\n"
+    meta = build_document("党建工作总结\n" + BODY + sentence, source_path="s.txt").metadata
+    assert meta["year"] is None
+    dated = "党建工作总结\n" + BODY + "2025年工作打算\n持续深化。\n二〇二四年十二月二十日\n"
+    assert build_document(dated, source_path="s.txt").metadata["year"] == 2024
+
+
+def test_opening_that_begins_with_its_year():
+    text = "党建工作总结\n2024年，市城管局坚持党建引领，推动融合发展。\n" + BODY
+    meta = build_document(text + "二〇二五年一月十日\n", source_path="s.txt").metadata
+    assert (meta["year"], meta["genre"]) == (2024, "工作总结")  # no look-back: the text says 2024
+    untitled = build_document(
+        "2024年，市城管局坚持党建引领，推动融合发展。\n" + BODY, source_path="s.txt"
+    )
+    assert untitled.metadata["genre"] == "工作总结"
+
+
+@pytest.mark.parametrize(
     ("head", "date"),
     [
         ("2023-08-08 15:46，正文：", dt.date(2023, 8, 8)),

@@ -37,6 +37,25 @@ def test_inline_source_names_the_whole_unit():
     )
 
 
+@pytest.mark.parametrize(
+    ("tail", "org"),
+    [
+        ("来源丨洱源警方返回搜狐，查看更多责任编辑：", "洱源警方"),  # 丨 for the colon
+        ("来源 | 环球网编辑 | 张青津返回搜狐，查看更多责任编辑：", "环球网"),
+        ("转自丨三亚警方来源：海南警方返回搜狐，查看更多责任编辑：", "三亚警方"),  # the first
+        ("来源：小王说事返回搜狐，查看更多责任编辑：", None),  # an account that is no unit
+    ],
+)
+def test_portal_footer_source(tail, org):
+    text = "2023-08-05 17:25，正文：原标题：一民宿被查处 8月2日，派出所开展行动。" + tail
+    assert extract_metadata(text, "")["org"] == org
+
+
+def test_we_the_school_names_the_school():
+    text = "学校简报\n近年来，我校深化改革。\n广东生态工程职业学院坚持以赛促学。\n" + BODY
+    assert extract_metadata(text, "学校简报")["org"] == "广东生态工程职业学院"
+
+
 def test_subtitle_unit_under_a_two_line_title():
     text = (
         "強化工作載體建設\n破解“兩張皮”頑症\n——天津市濱海新區區委區級機關工委經驗交流材料\n" + BODY
