@@ -46,6 +46,8 @@ _DATE_RE = re.compile(
     r"(?:(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月(?:份)?)?"
     r"(?:(?P<d>3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])[日号])?"
 )
+# A list item's number opening a sentence: 「1. 」「2、」「(3)」「4)」 (not 「1.5万」).
+_LIST_ITEM_RE = re.compile(r"^\s*(?:\(\d{1,2}\)|\d{1,2}\s*(?:\.(?!\d)|[、)]))")
 _WEEKDAY_RE = re.compile(r"(?:周|星期|礼拜)(?P<w>[一二三四五六日天])")
 _COUNT_RE = re.compile(
     rf"(?P<ord>第)?(?:(?P<pre>{_PRE}))?(?P<num>{_NUM})(?P<mid>{_MID})?(?P<unit>{_UNIT})?(?P<post>{_POST})?"
@@ -371,11 +373,14 @@ def extract_facts(text: str) -> list[Fact]:
     """All checkable facts of one (normalised) sentence, in text order.
 
     Numbers inside quotes and 文号 are not counted separately: the quote or 文号 is compared whole.
+    A list item's own number (「1. 」「2、」「(3)」 opening the sentence) is no fact.
     """
     text = normalize(text)
     quotes = extract_quotes(text)
     wenhao = extract_wenhao(text)
     taken = [(f.start, f.end) for f in quotes + wenhao]
+    if item := _LIST_ITEM_RE.match(text):
+        taken.append((item.start(), item.end()))
     dates = extract_dates(text, taken)
     weekdays = [
         Fact("weekday", m.group(0), m.start(), m.end(), key=m.group("w").replace("天", "日"))

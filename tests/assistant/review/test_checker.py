@@ -27,6 +27,12 @@ def test_changed_name_and_quote_are_contradicted(retriever):
     assert q.label == "contradicted" and ("quote", "“城市大管家”", "“城市好管家”") in q.differences
 
 
+def test_numbered_list_item_is_checked_without_its_item_number(retriever):
+    v = check_sentence("2. 城管局共组建了15支党员突击队。", retriever)
+    assert v.label == "supported", v.reason
+    assert ("number", "15支", "15支") in v.matched
+
+
 def test_reworded_true_sentence_is_supported(retriever):
     v = check_sentence("城管局共组建了15支党员突击队。", retriever)
     assert v.label == "supported"

@@ -118,3 +118,18 @@ def test_names_of_people_and_organisations():
     names = extract_facts_and_names("组织党员干部赴南京农业大学学习，顾吟同志发言")
     found = {(f.kind, f.text) for f in names}
     assert ("org", "南京农业大学") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "facts"),
+    [
+        ("1. 建成48个支部", ["48个"]),
+        ("2、建成48个支部", ["48个"]),
+        ("（3）新建改建456个", ["456个"]),
+        ("4) 节前节后加大提醒频率", []),
+        ("1.5万名党员参加", ["1.5万名"]),  # a decimal, not an item number
+        ("3个支部全部建成", ["3个"]),
+    ],
+)
+def test_a_list_items_own_number_is_no_fact(text, facts):
+    assert [f.text for f in extract_facts(text) if f.kind == "number"] == facts
