@@ -35,6 +35,8 @@ SETTINGS = {
     "default (2 threads, batch 512)": {"n_threads": 2, "n_batch": 512},
     "1 thread": {"n_threads": 1, "n_batch": 512},
     "batch 128": {"n_threads": 2, "n_batch": 128},
+    "batch 256": {"n_threads": 2, "n_batch": 256},
+    "prefill on 1 thread": {"n_threads": 2, "n_threads_batch": 1, "n_batch": 512},
     "flash attention": {"n_threads": 2, "n_batch": 512, "flash_attn": True},
     "flash attention + q8_0 KV": {
         "n_threads": 2,
