@@ -11,17 +11,26 @@ model:
    ``MAX_UNITS`` groups.
 3. ``for_unit``: the question with 「各单位」 replaced by the unit's name.
 
-The service streams 「<unit>：」 and the model's answer for each group; numbering stays the run's.
+4. ``answer_each_unit``: for each group, the model's answer to that question from that unit's
+   windows (half the run's evidence budget), streamed, led by 「<unit>：」 unless the reply names
+   the unit itself; a unit whose reply is a bare refusal is left out of the text. The sources
+   keep the run's numbers.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from assistant.generation.types import Citation
+from assistant.generation.citations import REFUSAL
+from assistant.generation.evidence import fit_evidence
+from assistant.generation.extractive import NO_CONTENT
+from assistant.generation.types import Citation, Event
 from core.normalize import to_simplified
 
 MAX_UNITS = 4
+UNIT_EVIDENCE_MIN = 200  # evidence tokens for one unit, at least
+UNIT_REPLY_MIN = 8  # characters besides a refusal that make a unit's reply an answer
 _EACH_RE = re.compile(
     r"各(?:个)?(?:单位|地区|地方|地|部门|区县|县区|级党组织|基层党组织|党组织|机关)"
 )
@@ -52,3 +61,47 @@ def by_unit(citations: list[Citation]) -> list[tuple[str, list[Citation]]]:
 def for_unit(question: str, unit: str) -> str:
     """``question`` asked of ``unit`` alone (module rule 3)."""
     return _EACH_RE.sub(unit, to_simplified(question), count=1)
+
+
+def answer_each_unit(run, groups: list[tuple[str, list[Citation]]]) -> Iterator[Event]:
+    """The events of one answer per unit (module rule 4); ``run`` is the service's run (its
+    chat model, messages, evidence budget and streamed parts)."""
+    budget = max(UNIT_EVIDENCE_MIN, run.evidence_budget // 2)
+    for unit, citations in groups:
+        question = for_unit(run.question, unit)
+        fitted = fit_evidence(question, citations, budget, mode=run.mode)
+        if not fitted.citations:
+            continue
+        start = len(run.parts)
+        messages = run._messages(run.mode, question=question, sources=fitted.text)
+        yield from _unit_reply(run, unit, run.chat.stream(messages), start > 0)
+        if _refused(unit, "".join(run.parts[start:])):
+            del run.parts[start:]
+    if not "".join(run.parts).strip():
+        yield from run._stream_text(NO_CONTENT)
+
+
+def _unit_reply(run, unit: str, pieces: Iterator[str], after: bool) -> Iterator[Event]:
+    sep = "\n\n" if after else ""
+    held: str | None = ""  # the reply's start, until it shows whether it names the unit
+    for piece in pieces:
+        if held is None:
+            yield run._delta(piece)
+            continue
+        held += piece
+        if len(held.lstrip()) >= len(unit):
+            yield run._delta(sep + _lead(unit, held) + held)
+            held = None
+    if held is not None and held.strip():
+        yield run._delta(sep + _lead(unit, held) + held)
+
+
+def _lead(unit: str, reply: str) -> str:
+    return "" if reply.lstrip().startswith(unit) else f"{unit}："
+
+
+def _refused(unit: str, reply: str) -> bool:
+    """Whether a unit's reply says only that the sources are silent (a small model also
+    appends the refusal to an answer it gave: that answer stays)."""
+    rest = re.sub(r"[\s\[\]\d：:，,。.]", "", reply.replace(REFUSAL, "").replace(unit, ""))
+    return REFUSAL in reply and len(rest) < UNIT_REPLY_MIN

@@ -20,8 +20,8 @@ import re
 from collections.abc import Iterator
 
 from assistant.generation.chat import ChatModel
-from assistant.generation.citations import REFUSAL, check_citations
-from assistant.generation.each_unit import asks_each_unit, by_unit, for_unit
+from assistant.generation.citations import check_citations
+from assistant.generation.each_unit import answer_each_unit, asks_each_unit, by_unit
 from assistant.generation.evidence import fit_evidence
 from assistant.generation.extractive import (
     NO_CONTENT,
@@ -41,8 +41,6 @@ from core.settings import Settings
 from prompts import render
 
 MAX_OUTLINE_SECTIONS = 6
-UNIT_REPLY_MIN = 8  # characters besides a refusal that make a unit's reply an answer
-UNIT_EVIDENCE_MIN = 200  # evidence tokens for one unit of a 「各单位……」 answer, at least
 NOTICE_NO_LLM = "未配置大模型，以下为抽取式回答"
 NOTICE_TIMEOUT = "大模型服务超时，已改用抽取式回答"
 NOTICE_NO_HITS = "资料库中没有检索到相关资料"
@@ -233,7 +231,7 @@ class _Run:
             try:
                 groups = by_unit(kept) if self._each_unit_asked else []
                 if len(groups) >= 2:
-                    yield from self._each_unit(groups)
+                    yield from answer_each_unit(self, groups)
                 else:
                     messages = self._messages(self.mode, question=self.question, sources=block)
                     yield from self._stream_model(messages)
@@ -249,42 +247,6 @@ class _Run:
     @property
     def _each_unit_asked(self) -> bool:
         return self._evidence and self.mode == "answer" and asks_each_unit(self.question)
-
-    def _each_unit(self, groups: list[tuple[str, list[Citation]]]) -> Iterator[Event]:
-        """「各单位……」 to a local model: one answer per unit from its own windows
-        (each_unit.py), led by 「<unit>：」 unless the reply names the unit itself; a unit whose
-        reply is a refusal is left out of the text. The sources keep the run's numbers."""
-        budget = max(UNIT_EVIDENCE_MIN, self.evidence_budget // 2)
-        for unit, citations in groups:
-            question = for_unit(self.question, unit)
-            fitted = fit_evidence(question, citations, budget, mode=self.mode)
-            if not fitted.citations:
-                continue
-            start = len(self.parts)
-            messages = self._messages(self.mode, question=question, sources=fitted.text)
-            yield from self._unit_reply(unit, self.chat.stream(messages), start > 0)
-            if _refused(unit, "".join(self.parts[start:])):
-                del self.parts[start:]
-        if not "".join(self.parts).strip():
-            yield from self._stream_text(NO_CONTENT)
-
-    def _unit_reply(self, unit: str, pieces: Iterator[str], after: bool) -> Iterator[Event]:
-        sep = "\n\n" if after else ""
-        held = ""  # the reply's start, until it shows whether it names the unit
-        for piece in pieces:
-            if held is None:
-                yield self._delta(piece)
-                continue
-            held += piece
-            if len(held.lstrip()) >= len(unit):
-                yield self._delta(sep + self._unit_lead(unit, held) + held)
-                held = None
-        if held is not None and held.strip():
-            yield self._delta(sep + self._unit_lead(unit, held) + held)
-
-    @staticmethod
-    def _unit_lead(unit: str, reply: str) -> str:
-        return "" if reply.lstrip().startswith(unit) else f"{unit}："
 
     # -- outline -------------------------------------------------------------------------
     def outline(self) -> Iterator[Event]:
@@ -401,13 +363,6 @@ class _Run:
             generator_label=getattr(self.chat, "label", "大模型") if self.chat else "抽取式",
         )
         return Event("done", result=result)
-
-
-def _refused(unit: str, reply: str) -> bool:
-    """Whether a unit's reply says only that the sources are silent (a small model also
-    appends the refusal to an answer it gave: that answer stays)."""
-    rest = re.sub(r"[\s\[\]\d：:，,。.]", "", reply.replace(REFUSAL, "").replace(unit, ""))
-    return REFUSAL in reply and len(rest) < UNIT_REPLY_MIN
 
 
 def _under(heading: str, citation: Citation) -> bool:
