@@ -130,7 +130,7 @@ def _warm_up(settings: Settings) -> None:
                 max_tokens=settings.chunk_tokens,
                 overlap_sentences=settings.chunk_overlap_sentences,
             )
-    except Exception:  # noqa: BLE001 — a warm-up failure costs time, not the batch
+    except AssistantError:  # a setting the chunker refuses: every item will say so itself
         log.debug("prepare worker warm-up failed", exc_info=True)
 
 
