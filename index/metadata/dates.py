@@ -174,7 +174,7 @@ def plan_year(lines: list[str]) -> int | None:
             continue
         m = _PLAN_HEADING_RE.match(line)
         if m:
-            year = cn_year(m.group(1)) if not m.group(1).isdigit() else int(m.group(1))
+            year = cn_year(m.group(1))  # digits or Chinese numerals
             if year is not None:
                 return year
     return None
