@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from core.normalize import normalize
 from core.periods import LOOK_BACK_MONTH
-from index.metadata.dates import NEWS_ITEM_RE, OPENING_YEAR_RE, report_date, report_year
+from index.metadata.dates import NEWS_ITEM_RE, report_date, report_year, stated_year
 from index.metadata.facts import facts_from, source_of
 from index.metadata.org import byline, find_org, self_names
 
@@ -29,8 +29,6 @@ _BYLINE_NAME_RE = re.compile(
     r"^.*(?:\s|(?:党组|党委|党总支|党支部|机关|副|局长|主任|书记|部长|厅长|处长|科长|调研员|干部|成员|委员|[、,，\s]))([\u4e00-\u9fff·]{2,4})$"
 )
 _AUTHOR_LINE_RE = re.compile(rf"^(?:作者|文|撰稿|执笔)\s*[:/]\s*([{_HAN}·]{{2,4}})$")
-_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
-_YEAR_OF_REPORT_RE = re.compile(r"((?:19|20)\d{2})\s*年(?:度|上半年|下半年|工作|以来)")
 # A report made to a National Congress is none of the office's 文种.
 _CONGRESS_REPORT_RE = re.compile(
     r"[(（][十一二三四五六七八九]{1,3}大[)）]\s*$|全国代表大会上的(?:政治|工作)?报告|"
@@ -139,7 +137,5 @@ def _looks_back(genre: str, date: dt.date | None, year: int | None, title: str, 
         and date is not None
         and year == date.year
         and date.month <= LOOK_BACK_MONTH
-        and not _YEAR_RE.search(title)
-        and not _YEAR_OF_REPORT_RE.search(_first_paragraph(lines))
-        and not OPENING_YEAR_RE.match(_first_paragraph(lines))
+        and stated_year(title, lines) is None
     )

@@ -48,7 +48,7 @@ _CLOSING_CHARS = 200
 _YEAR_OF_REPORT_RE = re.compile(r"((?:19|20)\d{2})\s*年(?:度|上半年|下半年|工作|以来)")
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 # An opening sentence that begins with its year: 「2024年，市城管局……」.
-OPENING_YEAR_RE = re.compile(r"^((?:19|20)\d{2})\s*年\s*[,，]")
+_OPENING_YEAR_RE = re.compile(r"^((?:19|20)\d{2})\s*年\s*[,，]")
 # A plan section's heading (「六、2025年工作打算」「（二）二〇二五年工作思路」): the report reviews
 # the year before it.
 _PLAN_HEADING_RE = re.compile(
@@ -209,6 +209,16 @@ def _only_year(norm: str) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
+def stated_year(title: str, lines: list[str]) -> int | None:
+    """The year the title names, else the one the opening paragraph says the work is about
+    (「2021年度」「2023年上半年」「2024年，……」)."""
+    m = _YEAR_RE.search(title)
+    if not m:
+        opening = _first_paragraph(lines)
+        m = _YEAR_OF_REPORT_RE.search(opening) or _OPENING_YEAR_RE.match(opening)
+    return int(m.group(1)) if m else None
+
+
 def report_year(
     norm: str, lines: list[str], title: str, date: dt.date | None, facts: Facts
 ) -> int | None:
@@ -217,13 +227,9 @@ def report_year(
         # a news item is of the day it was published, whatever year its headline reports on
         # (「原标题：美国2022年审查外国投资交易总量创历史新高」 stamped 2023-08-01)
         return date.year
-    m = _YEAR_RE.search(title)
-    if m:
-        return int(m.group(1))
-    opening = _first_paragraph(lines)
-    m = _YEAR_OF_REPORT_RE.search(opening) or OPENING_YEAR_RE.match(opening)
-    if m:
-        return int(m.group(1))
+    stated = stated_year(title, lines)
+    if stated is not None:
+        return stated
     if date is not None:
         return date.year
     implied = _implied_year(norm, title, facts)
