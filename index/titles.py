@@ -63,14 +63,18 @@ _GENRE_TAIL_RE = re.compile(
     r"^(?:的)?(?:调研|工作|情况|专题)?(?:报告|汇报|总结|方案|意见|讲话|发言|材料|通知|决定)$"
 )
 _OPEN_END = ("的", "之", "与", "和", "及", "暨", "对", "在", "关于", "、")
-# 「原标题：」 runs into the body: it ends where a dateline or a first sentence begins.
+# 「原标题：」 runs into the body: it ends where it repeats, where a dateline, a byline (「【环球时报驻
+# ……记者】」「央广网银川8月1日消息」), a 来源 or a first sentence begins, after 「……」.
 _ORIGINAL_TITLE_RE = re.compile(r"原标题\s*[:：]\s*")
 # A notice's title ends at its 文种: 「……悬赏公告济宁市……」.
 _NEWS_STOP_RE = re.compile(
     r"\s{2,}|(?<=.{4})(?:近日|日前|今年以来|近年来|截至|据[悉了介统]|当地时间|本报讯|记者|本文转自|本文来源|转自|"
+    r"来源\s*[:：]|作者\s*[:：]|文\s*/|【|点击蓝字|关注我们|(?:19|20)\d{2}-\d{1,2}-\d{1,2}|为(?:深入|进一步|切实|全面|认真|更好|加快|持续)|"
     rf"(?:(?:19|20)\d{{2}}年)?\d{{1,2}}月(?:\d{{1,2}}日)?[,，]|(?:{MEDIA})(?:[\u4e00-\u9fff]{{0,6}}\d{{1,2}}月"
-    r"\d{1,2}日(?:电|讯|报道)|讯|客户端|记者|全媒|\s|[(（]))|(?<=.{4}公告)|(?<=.{4}通告)"
+    r"\d{1,2}日(?:电|讯|报道|消息)|讯|客户端|记者|全媒|驻|\s|[(（]))|(?<=.{4}公告)|(?<=.{4}通告)|(?<=.{4}……)"
 )
+# 「原标题：X X正文……」: a headline the page prints twice ends where it repeats.
+_REPEATED_RE = re.compile(r"(\S.{4,58}?\S)\s*\1")
 # 「如若转载，请注明来源：<title>https://…」: a portal's footer names the article.
 _REPRINT_RE = re.compile(r"请注明(?:来源|出处)\s*[:：]\s*(\S[^:：\n]{3,60}?)\s*https?://")
 # 「现将……报告如下」 after 「围绕X开展/进行」: what a research report is about.
@@ -171,9 +175,13 @@ def _original_title(text: str) -> str | None:
     if not m:
         return None
     rest = head[m.end() :]
+    if twice := _REPEATED_RE.match(rest):  # the headline printed again above the body
+        return twice.group(1).strip(_STRIP)
     stop = _NEWS_STOP_RE.search(rest)
     title = rest[: stop.start()] if stop else ""
     title = title.strip(_STRIP + "，,")
+    if "。" in title:  # a caption or the body's first sentence, not a headline
+        return None
     return title if 4 <= len(title) <= MAX_TITLE_CHARS else None
 
 

@@ -51,6 +51,8 @@ _LEAD_IN_RE = re.compile(
     r"(?:(?<=^)|(?<=[\n。！？；]))\s*(?:根据|据|依据)(?:上述|以上)?资料(?:\s*[\[［]\s*\d+\s*[\]］])*"
     r"(?:显示|所述|来看)?\s*[，,：:]"
 )
+# The prompt's own scaffolding a small model copies after its answer: 「问题：……？」「要求：」.
+_ECHO_RE = re.compile(r"^\s*(?:问题\s*[:：].*[?？]|要求\s*[:：])\s*$")
 QUOTE_LEAD = "资料原文："
 MATERIAL_LEAD = "【资料摘录】"  # a section strict mode emptied, filled with source sentences
 _SECTION_RE = re.compile(r"^[一二三四五六七八九十]+、")
@@ -222,13 +224,15 @@ def _label_line(text: str, at: int) -> bool:
 
 
 def _scrub(text: str) -> str:
-    """Markdown heading marks, copied source fences and a section heading repeated on the next
-    line go; so does a lead-in such as 「根据资料[1]，」. The text is made Simplified, the
+    """Markdown heading marks, copied source fences, the prompt's 「问题：」「要求：」 lines and a
+    section heading repeated on the next line go; so does a lead-in such as 「根据资料[1]，」. The text is made Simplified, the
     draft's script, whatever a Traditional source or question led the model to copy."""
     text = _FENCE_RE.sub("", _LEAD_IN_RE.sub("", to_simplified(text)))
     lines: list[str] = []
     for line in text.splitlines():
         line = _MD_HEADING_RE.sub("", line)
+        if _ECHO_RE.match(line):
+            continue
         if lines and line.strip() and line.strip() == _last_nonblank(lines):
             continue
         lines.append(line)

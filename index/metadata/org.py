@@ -44,6 +44,7 @@ _TITLE_ORG_RE = re.compile(
 _TITLE_REPORT_ORG_RE = re.compile(
     rf"^([{_HAN}]{{2,20}}(?:组织|共产党|{_ORG_SUFFIX}))的?(?:工作)?报告(?:\s*[(（].{{1,6}}[)）])?$"
 )
+_VERB_ENDINGS = ("举办", "承办", "主办", "协办", "创办", "开办", "督办", "代办", "帮办")
 _PLACE_RE = re.compile(r"[省市区县州旗镇乡]|中央|中国|全国|国务院|国家")
 _HEADER_ORG_RE = re.compile(rf"^[{_HAN}]{{3,30}}{_ORG_SUFFIX}$")
 _SUBTITLE_ORG_RE = re.compile(
@@ -57,11 +58,16 @@ _CC_RE = re.compile(r"^(?:中国共产党)?第?([十一二三四五六七八九]
 MEDIA = (  # outlets by name; a news item they write is theirs
     r"新华社|中新网|中新社|人民网|人民日报|新京报|红网|大众网|央视网|央视新闻|光明网|澎湃新闻|"
     r"湖北日报|北京日报|齐鲁晚报|经济日报|光明日报|中国青年报|工人日报|法治日报|解放日报|南方日报|"
-    r"新华网|参考消息网|中国经济网|中国新闻网|环球网|央广网|环球时报"
+    r"新华网|参考消息网|中国经济网|中国新闻网|环球网|央广网|环球时报|南方网|极目新闻|央视军事|央视财经|"
+    r"潇湘晨报|红星新闻|封面新闻|上观新闻|九派新闻|潮新闻|川观新闻|大皖新闻|顶端新闻|界面新闻|"
+    r"每日经济新闻|第一财经|证券时报|中国证券报|上海证券报|文汇报|新民晚报|扬子晚报|现代快报|钱江晚报|"
+    r"羊城晚报|南方都市报|北京青年报|中国日报|长江日报|楚天都市报|华商报|大河报|新华日报|浙江日报|"
+    r"四川日报|河南日报|海南日报|江西日报|安徽日报|重庆日报|天津日报|深圳特区报|解放军报|中国军网|"
+    r"科技日报|农民日报|中国纪检监察报|东方网|荆楚网"
 )
 _NEWS_DATELINE_RE = re.compile(
     rf"(?:^|[^{_HAN}]|正文:|原标题:.{{4,60}}?)(?:《\s*)?({MEDIA})(?:\s*》)?"
-    rf"(?:[{_HAN}]{{0,6}}\d{{1,2}}月\d{{1,2}}日(?:电|讯|报道)|讯|客户端|\s*[(（]?(?:全媒)?记者|\s*[(（]\s*(?:19|20)\d{{2}}年)"
+    rf"(?:[{_HAN}]{{0,6}}\d{{1,2}}月\d{{1,2}}日(?:电|讯|报道|消息)|讯|客户端|\s*[(（]?(?:全媒)?记者|驻|\s*[(（]\s*(?:19|20)\d{{2}}年)"
 )
 # 「本文转自：人民网」「来源：公安部头条号返回搜狐」「（来源：山东英才学院）」 inside a one-line
 # news item: the name runs up to a bracket, a stop or the portal's footer.
@@ -73,7 +79,7 @@ _INLINE_SOURCE_RE = re.compile(
 # 「潇湘晨报综合」 closing it.
 _OUTLET = rf"[{_HAN}]{{2,10}}?(?:网|日报|晚报|报|社|台|电讯)"
 _LEAD_OUTLET_RE = re.compile(
-    rf"正文\s*:\s*(?!据)({_OUTLET})(?:[{_HAN}]{{0,6}}\d{{1,2}}月\d{{1,2}}日(?:电|讯|报道)|讯|消息\s*:)"
+    rf"正文\s*:\s*(?!据)({_OUTLET})(?:[{_HAN}]{{0,6}}\d{{1,2}}月\d{{1,2}}日(?:电|讯|报道|消息)|讯|消息\s*:)"
 )
 _TAIL_OUTLET_RE = re.compile(
     rf"[(（]\s*({_OUTLET})\s*(?:全媒体|见习)?记者|(?:^|[。!?)）\s])({_OUTLET})综合\s*$"
@@ -198,6 +204,8 @@ def find_org(norm: str, lines: list[str], title: str, sources: Iterable[str | No
         return m.group(1)
     compact = title.replace(" ", "")
     m = _TITLE_ORG_RE.match(compact) or _TITLE_REPORT_ORG_RE.match(compact)
+    if m and m.group(1).endswith(_VERB_ENDINGS):
+        m = None  # 「江永县举办2023年……」: a verb, not a unit's 办
     if m and _PLACE_RE.search(m.group(1)) or (m and "共产" in m.group(1)):
         return m.group(1)
     at = _title_end(lines, title)

@@ -73,3 +73,37 @@ def test_unit_the_opening_sentence_is_about():
     doc = build_document(text, source_path="y.txt")
     assert doc.metadata["org"] == "天津市滨海新区区委区级机关工委"
     assert doc.metadata["date"] == "2023-03-05"
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        (
+            "2023-08-01 18:39，正文：原标题：中医义诊月启动央广网银川8月1日消息（记者 廉军）为了纪念。",
+            "央广网",
+        ),
+        (
+            "2023-08-06 17:12，正文：原标题：西关正骨体验活动在广州举办南方网讯 整复理伤手法。",
+            "南方网",
+        ),
+        (
+            "2023-07-31 20:08，正文：原标题：社区有了一支服务队极目新闻记者 王峻 7月31日，社区举行活动。",
+            "极目新闻",
+        ),
+        (
+            "2023-08-06 18:55，正文：侦察兵救出重伤女孩。来源：央视军事，记者：付运红返回搜狐",
+            "央视军事",
+        ),
+    ],
+)
+def test_outlets_named_in_bylines_and_footers(text, org):
+    assert extract_metadata(text, "")["org"] == org
+
+
+def test_a_title_that_opens_with_a_verb_ending_in_ban_names_no_unit():
+    # 「江永县举办2023年……」: 举办 is a verb, not a unit's 办; the outlet wrote the item.
+    text = (
+        "2023-08-01 10:00，正文：原标题：江永县举办2023年青年人才社会实践活动江永县举办2023年青年人才"
+        "社会实践活动 红网时刻新闻8月1日讯 活动举行。"
+    )
+    assert build_document(text, source_path="x.txt").metadata["org"] == "红网"

@@ -1,3 +1,5 @@
+import pytest
+
 from index.outline import parse_outline
 from index.prepare import build_document
 from index.titles import derive_title, find_title
@@ -86,3 +88,53 @@ def test_news_body_that_opens_with_its_title():
     assert find_title(tabbed) == "物流运行保持恢复态势 升级动力明显"
     # A reporter's byline set off by spaces is no title.
     assert find_title("，正文：新京报讯（记者张建）    7月31日，广州表态。") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        # A headline the page prints twice ends where it repeats.
+        (
+            "2023-08-01 20:31，正文：原标题：集团工会开展一线职工“夏日送清凉”慰问活动集团工会开展一线职工"
+            "“夏日送清凉”慰问活动 自7月入伏以来，气温持续升高。",
+            "集团工会开展一线职工“夏日送清凉”慰问活动",
+        ),
+        # Bylines: 「央广网银川8月1日消息」「南方网讯」「【环球时报驻……记者】」「极目新闻记者」.
+        (
+            "2023-08-01 18:39，正文：原标题：贺兰县“关爱老兵健康”中医义诊月启动央广网银川8月1日消息（记者 廉军）为了纪念",
+            "贺兰县“关爱老兵健康”中医义诊月启动",
+        ),
+        (
+            "2023-08-06 17:12，正文：原标题：共享健康生活 省级非遗项目“西关正骨”体验活动在广州市文化馆举办南方网讯 整复理伤手法",
+            "共享健康生活 省级非遗项目“西关正骨”体验活动在广州市文化馆举办",
+        ),
+        (
+            "2023-08-08 07:11，正文：原标题：拉胡尔恢复议员身份狙击莫迪【环球时报驻巴基斯坦特派记者 程是颉】印度议会下院7日宣布",
+            "拉胡尔恢复议员身份狙击莫迪",
+        ),
+        # A 来源 line, an 「……」 ending, a first sentence 「为深入贯彻落实」, a page's time stamp.
+        (
+            "，正文：原标题：四川4市入围全国城市一刻钟便民生活圈试点来源：四川日报商务部等部门公布名单。",
+            "四川4市入围全国城市一刻钟便民生活圈试点",
+        ),
+        (
+            "2023-08-16 09:24，正文：原标题：太险了！近90°悬崖上，他们这样捡拾垃圾……日出云海、幽谷险道",
+            "太险了！近90°悬崖上，他们这样捡拾垃圾……",
+        ),
+        (
+            "2023-08-14 11:43，正文：原标题：建设银行中山市分行: 创新宣传形式，做好公众教育宣传为深入贯彻落实《办法》，",
+            "建设银行中山市分行: 创新宣传形式，做好公众教育宣传",
+        ),
+        (
+            "，正文：原标题：木蚁机器人B2轮融资10亿 无人叉车技术领先2023-08-18 08:40:12 作者：姚立伟",
+            "木蚁机器人B2轮融资10亿 无人叉车技术领先",
+        ),
+    ],
+)
+def test_original_title_ends_where_the_page_goes_on(text, title):
+    assert find_title(text) == title
+
+
+def test_original_title_holding_a_full_stop_is_a_caption_not_a_headline():
+    caption = "，正文：原标题：暑期儿童亲子演出正酣《甪端》剧照。 （故宫博物院供图）【深圳商报讯】（记者）"
+    assert find_title(caption) is None

@@ -84,6 +84,14 @@ def test_a_refusal_appended_to_an_answer_is_dropped(fake, party_retriever, setti
     assert "资料中没有相关内容" not in result.text
 
 
+def test_the_prompt_scaffolding_a_model_copies_is_dropped(fake, party_retriever, settings):
+    # Seen on the 1.5B model: after one unit's answer it wrote the prompt's next lines.
+    reply = "市住建局在职党员485名[1]。\n\n问题：市住建局有多少在职党员？\n\n要求：\n"
+    result = answer(fake, party_retriever, settings, reply, strict=True)
+    assert "问题：" not in result.text and "要求：" not in result.text
+    assert result.text.startswith("市住建局在职党员485名[1]。")
+
+
 def test_a_lead_in_about_the_sources_is_dropped(fake, party_retriever, settings):
     result = answer(
         fake, party_retriever, settings, "根据资料[1]，市住建局在职党员485名。", strict=True
