@@ -65,6 +65,7 @@ MEDIA = (  # outlets by name; a news item they write is theirs
     r"四川日报|河南日报|海南日报|江西日报|安徽日报|重庆日报|天津日报|深圳特区报|解放军报|中国军网|"
     r"科技日报|农民日报|中国纪检监察报|东方网|荆楚网"
 )
+_MEDIA_NAMES = frozenset(MEDIA.split("|"))
 _NEWS_DATELINE_RE = re.compile(
     rf"(?:^|[^{_HAN}]|正文:|原标题:.{{4,60}}?)(?:《\s*)?({MEDIA})(?:\s*》)?"
     rf"(?:[{_HAN}]{{0,6}}\d{{1,2}}月\d{{1,2}}日(?:电|讯|报道|消息)|讯|客户端|\s*[(（]?(?:全媒)?记者|驻|\s*[(（]\s*(?:19|20)\d{{2}}年)"
@@ -156,11 +157,9 @@ def from_source(source: str | None) -> str | None:
     if not source:
         return None
     name = _SOURCE_STRIP_RE.sub("", source.replace(" ", ""))
-    if re.search(rf"(?:网|报|刊|社|台|《)|^[{_HAN}]{{0,3}}$", name) and name not in MEDIA.split(
-        "|"
-    ):
+    if re.search(rf"(?:网|报|刊|社|台|《)|^[{_HAN}]{{0,3}}$", name) and name not in _MEDIA_NAMES:
         return None
-    if name in MEDIA.split("|") or re.fullmatch(rf"[{_HAN}]{{2,30}}{_SOURCE_UNIT}", name):
+    if name in _MEDIA_NAMES or re.fullmatch(rf"[{_HAN}]{{2,30}}{_SOURCE_UNIT}", name):
         return name
     return None
 
