@@ -16,13 +16,21 @@ from collections.abc import Iterable
 
 from core.normalize import normalize
 from core.periods import LOOK_BACK_MONTH
-from index.metadata.dates import NEWS_ITEM_RE, report_date, report_year, stated_year
+from index.metadata.dates import (
+    NEWS_ITEM_RE,
+    report_date,
+    report_year,
+    reviewed_year,
+    stated_year,
+)
 from index.metadata.facts import facts_from, source_of
 from index.metadata.org import byline, find_org, self_names
 
 GENRES = ("调研报告", "工作总结", "工作汇报", "经验交流", "理论文章", "党建材料", "其他")
 # Genres written once a year about the year (or half-year) before: their 全年 is that year.
 ANNUAL_GENRES = frozenset({"工作总结", "工作汇报"})
+# The office's own reports, which review a period (news items and speeches do not).
+REPORT_GENRES = frozenset({"工作总结", "工作汇报", "调研报告", "经验交流", "党建材料"})
 
 _HAN = r"\u4e00-\u9fff"
 _BYLINE_NAME_RE = re.compile(
@@ -115,6 +123,8 @@ def extract_metadata(text: str, title: str, *, debris: Iterable[str] = ()) -> di
     org_line = org is not None and org in lines
     genre = _genre(norm, lines, norm_title, org_line)
     year = report_year(norm, lines, norm_title, date, facts)
+    if year is None and genre in REPORT_GENRES and not NEWS_ITEM_RE.match(norm.lstrip()):
+        year = reviewed_year(norm)  # nothing else dates it: the latest year it reviews
     if _looks_back(genre, date, year, norm_title, lines):
         year -= 1  # a 工作总结 signed in January 2023 is the summary of 2022
     return {

@@ -14,7 +14,9 @@ paragraph says the work is about (「2021年度」「2023年上半年」「2024�
 congress the report is made to or a journal issue (「2023年第1期」); the year before the one a plan
 section's heading names (「六、2025年工作打算」); a year near 「今年」; the one year a news item names.
 A review (今年/一年来/全年) is never older than the latest plenum or congress it cites
-(「二十届三中全会」 → 2024 at least).
+(「二十届三中全会」 → 2024 at least). An undated report of the office's own (not a news item) that
+says nothing else is of the latest year its body reviews: the latest year it names, targets
+(「到2025年」「力争2027年」), plans and comparison bases (「比2020年」) aside.
 """
 
 from __future__ import annotations
@@ -58,6 +60,11 @@ _PLAN_HEADING_RE = re.compile(
 )
 _PLAN_HEADING_CHARS = 30
 _BASE_BEFORE_RE = re.compile(r"(?:比|较|同比|相比|与|对比|超过|高于|低于|而|从|由)\s*$")
+# A year the text looks forward to, not back on: 「到2025年」「力争2027年」「2035年远景目标」.
+_TARGET_BEFORE_RE = re.compile(r"(?:到|至|力争|争取|预计|计划|确保|将在|将于|今后|面向|迈向)\s*$")
+_TARGET_AFTER_RE = re.compile(
+    r"^\s*度?(?:工作)?(?:前|底前|以前|远景|目标|愿景|规划|计划|打算|思路|要点|安排|展望)"
+)
 _THIS_YEAR_WINDOW = 100
 _DATELINE_TOP = 15  # lines from the top where a dateline stands (under a two-line title)
 _DATELINE_BOTTOM = 10  # lines from the end: the 落款
@@ -207,6 +214,18 @@ def _only_year(norm: str) -> int | None:
         if not _BASE_BEFORE_RE.search(norm[max(0, m.start() - 3) : m.start()])
     }
     return found.pop() if len(found) == 1 else None
+
+
+def reviewed_year(norm: str) -> int | None:
+    """The latest year a report's body names as past (module docstring, last rule)."""
+    found = [
+        int(m.group(1))
+        for m in _YEAR_RE.finditer(norm)
+        if not _BASE_BEFORE_RE.search(norm[max(0, m.start() - 3) : m.start()])
+        and not _TARGET_BEFORE_RE.search(norm[max(0, m.start() - 4) : m.start()])
+        and not _TARGET_AFTER_RE.match(norm[m.end() : m.end() + 6])
+    ]
+    return max(found) if found else None
 
 
 def stated_year(title: str, lines: list[str]) -> int | None:

@@ -122,3 +122,18 @@ def test_one_line_notice_closing_gives_unit_and_date_before_the_stamp():
         2023,
     )
     assert closing(normalize("特此公告。说明到此为止。")) is None
+
+
+def test_undated_report_is_of_the_latest_year_it_reviews():
+    body = (
+        "关于社区治理情况的调研报告\n"
+        "为深入了解社区治理情况，课题组开展了专题调研，现将调研情况报告如下。\n"
+        "2022年，全区完成改造项目12个；2023年，新增改造项目18个，比2021年增加9个。\n"
+        "下一步，力争2026年底前全部完成，到2027年形成长效机制，2035年远景目标稳步推进。\n"
+    )
+    meta = build_document(body, source_path="r.txt").metadata
+    assert (meta["genre"], meta["date"], meta["year"]) == ("调研报告", None, 2023)
+
+    only_targets = body.replace("2022年，", "").replace("2023年，", "去年，")
+    only_targets = only_targets.replace("比2021年", "比上年")
+    assert build_document(only_targets, source_path="r.txt").metadata["year"] is None
