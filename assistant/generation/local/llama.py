@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from assistant.generation.local.probe import check_runtime
 from core.errors import ConfigError, LLMError
 from prompts import render
 
@@ -34,7 +35,9 @@ class LlamaCppChatModel:
     """A GGUF model loaded on first use; one call at a time (llama.cpp is not re-entrant).
 
     ``verify`` (a callable) is run once before the first load, e.g. the size and sha256 check of
-    a packaged model; ``label`` is what the UI calls this generator.
+    a packaged model; then a child process tries the model (``probe.check_runtime``), so that
+    a llama.cpp build this CPU cannot run raises ``LLMError`` instead of killing this process;
+    ``label`` is what the UI calls this generator.
     """
 
     kind = "local"
@@ -114,6 +117,7 @@ class LlamaCppChatModel:
         if self._llm is None:
             if self._verify is not None:
                 self._verify()
+            check_runtime(self.path, self.n_threads)
             from llama_cpp import Llama
 
             self._llm = Llama(
