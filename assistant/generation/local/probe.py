@@ -30,7 +30,7 @@ from pathlib import Path
 from core.errors import LLMError
 
 PROBE_TIMEOUT_S = 300  # loading 1.1 GB from a cold disk and one decode
-_OK: set[str] = set()  # verdicts of this process where no file could be kept
+_OK: set[str] = set()  # this process's good verdicts (the only ones where no file can be kept)
 _FAILED: dict[str, str] = {}  # a failed try is not repeated by this process
 
 
@@ -93,9 +93,14 @@ def _failure(path: Path, code: int, stderr: str) -> str:
 
 def _key(path: Path) -> str:
     """The llama.cpp libraries and the model file, as the verdict's key."""
-    st = path.stat()
-    parts = [*_libraries(), f"{path.resolve()}:{st.st_size}:{st.st_mtime_ns}"]
+    parts = [*_libraries(), _stamp(path.resolve())]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _stamp(f: Path) -> str:
+    """A file as the key sees it: name, size and modification time."""
+    st = f.stat()
+    return f"{f}:{st.st_size}:{st.st_mtime_ns}"
 
 
 @functools.cache
@@ -107,8 +112,7 @@ def _libraries() -> tuple[str, ...]:
     parts = [sys.executable]
     lib = Path(llama_cpp.__file__).parent / "lib"
     for f in sorted(lib.glob("*.so*")) + sorted(lib.glob("*.dll")) + sorted(lib.glob("*.dylib")):
-        st = f.stat()
-        parts.append(f"{f.name}:{st.st_size}:{st.st_mtime_ns}")
+        parts.append(_stamp(f))
     return tuple(parts)
 
 
