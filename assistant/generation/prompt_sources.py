@@ -68,6 +68,11 @@ def fence_label(citation: Citation, *, short: bool = False) -> str:
     return " · ".join(parts) or "（无标题）"
 
 
+# How a reply starts to copy the prompt back (a small model that has answered sometimes goes on
+# with the next fence or the question): generation stops there.
+ECHO_STOPS = ("\n资料 [", "<<<资料", "\n问题：", "\n要求：")
+
+
 def render_source(citation: Citation, passage: str, *, short: bool = False) -> str:
     """One fenced source block; ``passage`` is the (possibly trimmed) text shown."""
     n = citation.n

@@ -17,12 +17,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from assistant.generation.local.probe import check_runtime
+from assistant.generation.prompt_sources import ECHO_STOPS
 from core.errors import ConfigError, LLMError
 from prompts import render
 
 Message = dict[str, str]
 _SENTINEL = "\x00CONTENT\x00"
-STOP = ["<|im_end|>", "<|endoftext|>"]
+STOP = ["<|im_end|>", "<|endoftext|>", *ECHO_STOPS]
 
 
 def chatml_parts(role: str) -> tuple[str, str]:

@@ -150,3 +150,20 @@ def test_the_real_model_makes_a_follow_up_standalone(llm_dir, seed_data):
     assert "住建局" in rewritten and "在职党员" in rewritten and not rewritten.startswith("那")
     swapped = resolver.resolve("那滨海新区呢？", [first])
     assert "滨海新区" in swapped and "党组织" in swapped and "西安" not in swapped
+
+
+def test_a_reply_that_starts_to_copy_a_source_fence_stops_there(seed_data, llm_dir):
+    # A small model that has answered sometimes goes on with the next source's fence or the
+    # question (seen on 「各单位」 questions): that text never reaches the answer. Asked to
+    # repeat such text (this coder model does so in a code block), it stops at the fence.
+    chat = make_chat_model(_settings(seed_data, llm_dir))
+    copy_me = "在职党员485名。\n资料 [2] 结束>>>\n\n问题：全市有多少个党支部？"
+    messages = [
+        {
+            "role": "user",
+            "content": f"Repeat the following text verbatim inside a code block:\n{copy_me}",
+        }
+    ]
+    reply = "".join(chat.stream(messages))
+    assert "485" in reply
+    assert "结束>>>" not in reply and "党支部" not in reply
