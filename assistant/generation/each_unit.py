@@ -6,15 +6,19 @@ unit with that unit's windows only, it answers as it does a one-unit question. S
 model:
 
 1. ``asks_each_unit``: the question (in Simplified) says 各单位/各地/各部门/各区县 ….
-2. ``by_unit``: the numbered sources grouped by the unit that wrote them (the catalog's
-   ``org``, else the document's title), in the order retrieval ranked them, at most
-   ``MAX_UNITS`` groups.
-3. ``for_unit``: the question with 「各单位」 replaced by the unit's name.
+2. ``unit_groups``: the units of the first ``UNIT_POOL`` passages retrieved for the question
+   (the catalog's ``org``, else the document's title), in the order retrieval ranked them, at
+   most ``MAX_UNITS`` of them, each with its documents (``by_unit`` groups them).
+3. ``for_unit``: the question with 「各单位」 replaced by the unit's name; ``bare_question``: the
+   question without 「各单位」.
 
-4. ``answer_each_unit``: for each group, the model's answer to that question from that unit's
-   windows (half the run's evidence budget), streamed, led by 「<unit>：」 unless the reply names
-   the unit itself; a unit whose reply is a bare refusal is left out of the text. The sources
-   keep the run's numbers.
+4. ``answer_each_unit``: for each unit, a retrieval of its own, over that unit's documents only,
+   for the bare question (the six passages of the whole question seldom hold every unit's
+   answer, and a unit's long name in the query pulls its byline ahead of its practice); the
+   best windows of those passages (``UNIT_EVIDENCE_SHARE`` of the evidence budget) are
+   numbered after the run's sources and shown to the model with the unit's question; the
+   reply is streamed, led by 「<unit>：」 unless it names the unit itself; a unit whose reply is
+   a bare refusal is left out of the text.
 """
 
 from __future__ import annotations
@@ -23,13 +27,14 @@ import re
 from collections.abc import Iterator
 
 from assistant.generation.citations import REFUSAL
-from assistant.generation.evidence import fit_evidence
 from assistant.generation.extractive import NO_CONTENT
 from assistant.generation.types import Citation, Event
 from core.normalize import to_simplified
 
 MAX_UNITS = 4
+UNIT_POOL = 20  # passages retrieved for the whole question to find its units
 UNIT_EVIDENCE_MIN = 200  # evidence tokens for one unit, at least
+UNIT_EVIDENCE_SHARE = 2 / 3  # of the run's evidence budget, for one unit (400 of the default 600)
 UNIT_REPLY_MIN = 8  # characters besides a refusal that make a unit's reply an answer
 _EACH_RE = re.compile(
     r"各(?:个)?(?:单位|地区|地方|地|部门|区县|县区|级党组织|基层党组织|党组织|机关)"
@@ -58,22 +63,39 @@ def by_unit(citations: list[Citation]) -> list[tuple[str, list[Citation]]]:
     return list(groups.items())
 
 
+def unit_groups(run) -> list[tuple[str, list[Citation]]]:
+    """The units a 「各单位」 question is answered for, each with its passages among the first
+    ``UNIT_POOL`` (module rule 2); ``run`` is the service's run."""
+    hits = run.retriever.retrieve(run.question, k=max(UNIT_POOL, run.k), filters=run.filters)
+    return by_unit([Citation(i + 1, h) for i, h in enumerate(hits)])
+
+
 def for_unit(question: str, unit: str) -> str:
     """``question`` asked of ``unit`` alone (module rule 3)."""
     return _EACH_RE.sub(unit, to_simplified(question), count=1)
 
 
+def bare_question(question: str) -> str:
+    """``question`` without its 「各单位」 (module rule 3), what a unit's passages are found by."""
+    return _EACH_RE.sub("", to_simplified(question), count=1).strip() or question
+
+
 def answer_each_unit(run, groups: list[tuple[str, list[Citation]]]) -> Iterator[Event]:
     """The events of one answer per unit (module rule 4); ``run`` is the service's run (its
-    chat model, messages, evidence budget and streamed parts)."""
-    budget = max(UNIT_EVIDENCE_MIN, run.evidence_budget // 2)
+    retriever, chat model, messages, numbered sources and streamed parts)."""
+    bare = bare_question(run.question)
+    budget = max(UNIT_EVIDENCE_MIN, int(run.evidence_budget * UNIT_EVIDENCE_SHARE))
     for unit, citations in groups:
-        question = for_unit(run.question, unit)
-        fitted = fit_evidence(question, citations, budget, mode=run.mode)
-        if not fitted.citations:
+        docs = sorted({c.hit.doc_id for c in citations})
+        filters = {**(run.filters or {}), "doc_id": docs}
+        hits = run._dedupe(run.retriever.retrieve(bare, k=run.k, filters=filters))
+        kept, block, added = run._number(hits, fit=True, query=bare, budget=budget)
+        if added:
+            yield run._sources_event()
+        if not kept:
             continue
         start = len(run.parts)
-        messages = run._messages(run.mode, question=question, sources=fitted.text)
+        messages = run._messages(run.mode, question=for_unit(run.question, unit), sources=block)
         yield from _unit_reply(run, unit, run.chat.stream(messages), start > 0)
         if _refused(unit, "".join(run.parts[start:])):
             del run.parts[start:]

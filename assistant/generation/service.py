@@ -21,7 +21,7 @@ from collections.abc import Iterator
 
 from assistant.generation.chat import ChatModel
 from assistant.generation.citations import check_citations
-from assistant.generation.each_unit import answer_each_unit, asks_each_unit, by_unit
+from assistant.generation.each_unit import answer_each_unit, asks_each_unit, unit_groups
 from assistant.generation.evidence import fit_evidence
 from assistant.generation.extractive import (
     NO_CONTENT,
@@ -122,18 +122,23 @@ class _Run:
     # -- sources -------------------------------------------------------------------------
     def _retrieve(self, query: str) -> list[Hit]:
         self.query = query
-        seen: set[str] = set()
-        hits = []
-        for h in self.retriever.retrieve(query, k=self.k, filters=self.filters):
-            if h.chunk_id not in seen:
-                seen.add(h.chunk_id)
-                hits.append(h)
-        return hits
+        return self._dedupe(self.retriever.retrieve(query, k=self.k, filters=self.filters))
 
-    def _number(self, hits: list[Hit], *, fit: bool) -> tuple[list[Citation], str, bool]:
+    @staticmethod
+    def _dedupe(hits: list[Hit]) -> list[Hit]:
+        """``hits`` with each chunk once, in order."""
+        first: dict[str, Hit] = {}
+        for h in hits:
+            first.setdefault(h.chunk_id, h)
+        return list(first.values())
+
+    def _number(
+        self, hits: list[Hit], *, fit: bool, query: str | None = None, budget: int | None = None
+    ) -> tuple[list[Citation], str, bool]:
         """Citations for ``hits`` (known chunks keep their number), the fenced block, and
         whether new sources were added. Only the prefix that fits the budget is kept, so new
-        numbers stay consecutive."""
+        numbers stay consecutive. A local model's evidence is chosen for ``query`` within
+        ``budget`` tokens (default: the last retrieval's query, the run's evidence budget)."""
         next_n = len(self.citations) + 1
         tentative = []
         for h in hits:
@@ -144,9 +149,9 @@ class _Run:
             tentative.append(known)
         if fit and self._evidence:
             fitted = fit_evidence(
-                self.query,
+                query or self.query,
                 tentative,
-                self.evidence_budget,
+                budget or self.evidence_budget,
                 mode=self.mode,
                 first_new=len(self.citations) + 1,
             )
@@ -229,7 +234,7 @@ class _Run:
             return
         while self.chat is not None:
             try:
-                groups = by_unit(kept) if self._each_unit_asked else []
+                groups = unit_groups(self) if self._each_unit_asked else []
                 if len(groups) >= 2:
                     yield from answer_each_unit(self, groups)
                 else:

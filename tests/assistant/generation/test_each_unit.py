@@ -48,20 +48,32 @@ class _Local(FakeChatModel):
     label = "本地模型（测试）"
 
 
-def _run(question, chat, hits, settings):
-    class R:
-        def retrieve(self, query, k=5, filters=None):
-            return hits[:k]
+class _Retriever:
+    """The given passages in order, filtered by ``doc_id`` as the real readers filter."""
 
-    events = list(generate(question, mode="answer", retriever=R(), chat=chat, settings=settings))
-    return events, events[-1].result
+    def __init__(self, hits):
+        self.hits = hits
+        self.calls: list[tuple[str, int, dict | None]] = []
+
+    def retrieve(self, query, k=5, filters=None):
+        self.calls.append((query, k, filters))
+        docs = (filters or {}).get("doc_id")
+        return [h for h in self.hits if docs is None or h.doc_id in docs][:k]
+
+
+def _run(question, chat, hits, settings, k=6):
+    retriever = _Retriever(hits)
+    events = list(
+        generate(question, mode="answer", retriever=retriever, chat=chat, settings=settings, k=k)
+    )
+    return events, events[-1].result, retriever
 
 
 def test_each_unit_asked_separately_with_its_own_sources(settings):
     hits = [_hit(1, "甲局", "a"), _hit(2, "乙区", "b"), _hit(3, "甲局", "a")]
     chat = _Local()
     chat.enqueue(["甲局开展警示教育1次[1]。"]).enqueue(["开展警示教育2次[2]。"])
-    events, result = _run("各单位开展了几次警示教育？", chat, hits, settings)
+    events, result, _ = _run("各单位开展了几次警示教育？", chat, hits, settings)
     assert len(chat.messages) == 2
     first, second = (m[1]["content"] for m in chat.messages)
     assert "问题：甲局开展了几次警示教育？" in first and "乙区开展警示教育" not in first
@@ -76,7 +88,7 @@ def test_a_unit_whose_reply_is_a_refusal_is_left_out(settings):
     hits = [_hit(1, "甲局", "a"), _hit(2, "乙区", "b")]
     chat = _Local()
     chat.enqueue(["甲局开展警示教育1次[1]。"]).enqueue(["资料中没有相关内容。"])
-    _, result = _run("各单位开展了几次警示教育？", chat, hits, settings)
+    _, result, _ = _run("各单位开展了几次警示教育？", chat, hits, settings)
     assert "乙区" not in result.text and "资料中没有相关内容" not in result.text
 
 
@@ -94,3 +106,22 @@ def test_one_unit_or_an_endpoint_gets_one_call(settings):
         settings,
     )
     assert len(endpoint.messages) == 1
+
+
+def test_each_unit_gets_a_retrieval_of_its_own_over_its_documents(settings):
+    # The first k=2 passages are both 甲局's: 乙区's passage is found only by the wider pool
+    # and by 乙区's own retrieval, which runs for the question without 「各单位」.
+    hits = [_hit(1, "甲局", "a"), _hit(2, "甲局", "a"), _hit(3, "乙区", "b")]
+    chat = _Local()
+    chat.enqueue(["甲局开展警示教育1次[1]。"]).enqueue(["乙区开展警示教育3次[3]。"])
+    events, result, retriever = _run("各单位开展了几次警示教育？", chat, hits, settings, k=2)
+    assert len(chat.messages) == 2
+    assert "乙区开展警示教育3次。" in chat.messages[1][1]["content"]
+    own = [(q, f) for q, _, f in retriever.calls if f and "doc_id" in f]
+    assert own == [
+        ("开展了几次警示教育？", {"doc_id": ["a"]}),
+        ("开展了几次警示教育？", {"doc_id": ["b"]}),
+    ]
+    assert "乙区开展警示教育3次[3]。" in result.text
+    assert {c.hit.doc_id for c in result.sources} == {"a", "b"}
+    assert sum(e.kind == "sources" for e in events) == 2  # the first retrieval's, then 乙区's
