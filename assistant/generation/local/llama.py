@@ -52,7 +52,7 @@ class LlamaCppChatModel:
         n_threads: int | None = None,
         max_tokens: int = 512,
         temperature: float = 0.1,
-        repeat_penalty: float = 1.1,
+        repeat_penalty: float = 1.05,
         verify=None,
     ):
         self.path = Path(gguf_path)
