@@ -30,7 +30,8 @@ def make_hit(
 
 
 class RecordingRetriever:
-    """Answers every query with hits from ``answer(query)`` and records the queries."""
+    """Answers every query with hits from ``answer(query)`` and records the queries; a
+    ``doc_id`` filter keeps those documents' hits, as the real readers do."""
 
     def __init__(self, answer):
         self.answer = answer
@@ -40,7 +41,8 @@ class RecordingRetriever:
     def retrieve(self, query, k=5, filters=None):
         self.queries.append(query)
         self.calls.append({"query": query, "k": k, "filters": filters})
-        return list(self.answer(query))[:k]
+        docs = (filters or {}).get("doc_id")
+        return [h for h in self.answer(query) if docs is None or h.doc_id in docs][:k]
 
 
 PARTY_HITS = [

@@ -7,7 +7,7 @@ import pytest
 from assistant.generation.each_unit import MAX_UNITS, asks_each_unit, by_unit, for_unit
 from assistant.generation.service import generate
 from assistant.generation.types import Citation
-from tests.assistant.generation.conftest import make_hit
+from tests.assistant.generation.conftest import RecordingRetriever, make_hit
 from tests.fakes import FakeChatModel
 
 
@@ -48,21 +48,8 @@ class _Local(FakeChatModel):
     label = "本地模型（测试）"
 
 
-class _Retriever:
-    """The given passages in order, filtered by ``doc_id`` as the real readers filter."""
-
-    def __init__(self, hits):
-        self.hits = hits
-        self.calls: list[tuple[str, int, dict | None]] = []
-
-    def retrieve(self, query, k=5, filters=None):
-        self.calls.append((query, k, filters))
-        docs = (filters or {}).get("doc_id")
-        return [h for h in self.hits if docs is None or h.doc_id in docs][:k]
-
-
 def _run(question, chat, hits, settings, k=6):
-    retriever = _Retriever(hits)
+    retriever = RecordingRetriever(lambda query: hits)
     events = list(
         generate(question, mode="answer", retriever=retriever, chat=chat, settings=settings, k=k)
     )
@@ -117,7 +104,7 @@ def test_each_unit_gets_a_retrieval_of_its_own_over_its_documents(settings):
     events, result, retriever = _run("各单位开展了几次警示教育？", chat, hits, settings, k=2)
     assert len(chat.messages) == 2
     assert "乙区开展警示教育3次。" in chat.messages[1][1]["content"]
-    own = [(q, f) for q, _, f in retriever.calls if f and "doc_id" in f]
+    own = [(c["query"], c["filters"]) for c in retriever.calls if c["filters"]]
     assert own == [
         ("开展了几次警示教育？", {"doc_id": ["a"]}),
         ("开展了几次警示教育？", {"doc_id": ["b"]}),
